@@ -1,0 +1,24 @@
+"""URL map.
+
+Public pages live under a language prefix (/en/…, /es/…); "/" redirects by the
+browser's language. The staff app (/staff/), the accounts pages and the API are not
+prefixed: staff choose their language once and keep it.
+"""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import URLPattern, URLResolver, include, path
+
+from plainsight.core import views as core_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("plainsight.core.staff_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("plainsight.core.urls")),
+    prefix_default_language=True,
+)
+
+handler404 = core_views.error_404
+handler500 = core_views.error_500
