@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "plainsight.core",
     "plainsight.accounts",
+    "plainsight.partners",
+    "plainsight.audit",
 ]
 
 MIDDLEWARE = [
