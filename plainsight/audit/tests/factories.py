@@ -1,0 +1,27 @@
+"""Factories for the audit tests (people and organizations are only referenced by id)."""
+
+from __future__ import annotations
+
+import factory
+
+from plainsight.accounts.models import User
+from plainsight.partners.models import Organization, OrganizationKind
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"audit-person-{n}")
+    email = factory.Sequence(lambda n: f"audit-person-{n}@example.org")
+    password = factory.PostGenerationMethodCall("set_unusable_password")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Audit test organization {n}")
+    slug = factory.Sequence(lambda n: f"audit-org-{n}")
+    kind = OrganizationKind.OTHER
