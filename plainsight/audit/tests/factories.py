@@ -11,11 +11,10 @@ from plainsight.partners.models import Organization, OrganizationKind
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"audit-person-{n}")
     email = factory.Sequence(lambda n: f"audit-person-{n}@example.org")
-    password = factory.PostGenerationMethodCall("set_unusable_password")
+    password = factory.django.Password(None)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
