@@ -25,7 +25,8 @@ GENESIS = "0" * 64
 # Domain separation: these hashes can never collide with another system's SHA-256 use.
 _DOMAIN = "plainsight.audit.v1"
 _CHUNK = 2000
-_MAX_PROBLEMS = 200
+# Written only by audit_damage_acknowledge (audit_record refuses "audit_chain.*").
+ACKNOWLEDGE_ACTION = "audit_chain.damage_acknowledged"
 
 
 def event_hash(
@@ -68,7 +69,12 @@ class Problem:
 
 @dataclass
 class ChainReport:
-    """The result of walking the chain (and checking the database's protection)."""
+    """The result of walking the chain (and checking the database's protection).
+
+    ``problems`` are the unexplained ones; ``acknowledged`` those that an operator
+    investigated and recorded as known (``manage.py audit_acknowledge``): they stay
+    listed, but no longer fail the check.
+    """
 
     events_checked: int = 0
     last_seq: int = 0
@@ -76,11 +82,16 @@ class ChainReport:
     head_seq: int | None = None
     head_hash: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
+    acknowledged: list[Problem] = field(default_factory=list)
+    acknowledged_at: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.problem_count == 0
+        return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems)
 
     @property
     def anchor(self) -> str:
@@ -88,22 +99,36 @@ class ChainReport:
         return f"{self.last_seq}:{self.last_hash}"
 
     def add(self, kind: str, message: str, seq: int | None = None) -> None:
-        self.problem_count += 1
-        if len(self.problems) < _MAX_PROBLEMS:
-            self.problems.append(Problem(kind=kind, message=message, seq=seq))
+        self.problems.append(Problem(kind=kind, message=message, seq=seq))
+
+    def acknowledge_through(self, seq: int) -> None:
+        """Problems located at or before event ``seq`` are known (that event says so)."""
+        self.acknowledged += [p for p in self.problems if p.seq is not None and p.seq <= seq]
+        self.problems = [p for p in self.problems if p.seq is None or p.seq > seq]
+        self.acknowledged_at.append(seq)
 
     def summary(self, *, limit: int = 10) -> str:
         """A short plain-text account, safe for logs, e-mail and alerts (no content)."""
+        known = (
+            f" {len(self.acknowledged)} known problem(s) acknowledged"
+            f" (at event(s) {', '.join(f'#{s}' for s in self.acknowledged_at)})."
+            if self.acknowledged
+            else ""
+        )
         if self.ok:
-            return f"Audit chain OK: {self.events_checked} events, anchor {self.anchor}."
+            return f"Audit chain OK: {self.events_checked} event(s), anchor {self.anchor}.{known}"
         lines = [
             f"Audit chain FAILED: {self.problem_count} problem(s) "
-            f"in {self.events_checked} events checked."
+            f"in {self.events_checked} event(s) checked.{known}"
         ]
         lines += [f"- {p.message}" for p in self.problems[:limit]]
         if self.problem_count > limit:
             lines.append(f"- … and {self.problem_count - limit} more (run audit_verify).")
         return "\n".join(lines)
+
+
+def _span(first: int, last: int) -> str:
+    return f"#{first}" if first == last else f"#{first}-#{last}"
 
 
 def parse_anchor(value: str) -> tuple[int, str]:
@@ -168,13 +193,10 @@ def chain_verify(*, anchors: Iterable[tuple[int, str]] = (), using: str = "defau
         retried_at_end = False
         for row_id, seq, occurred_at, actor_id, org_id, action, ttype, tid, prev, digest in chunk:
             if seq != report.last_seq + 1:
-                first_missing, last_missing = report.last_seq + 1, seq - 1
-                span = (
-                    f"#{first_missing}"
-                    if first_missing == last_missing
-                    else f"#{first_missing}-#{last_missing}"
+                span = _span(report.last_seq + 1, seq - 1)
+                report.add(
+                    "missing", f"Event(s) {span} are missing (deleted).", report.last_seq + 1
                 )
-                report.add("missing", f"Event(s) {span} are missing (deleted).", first_missing)
             elif prev != report.last_hash:
                 report.add(
                     "link",
@@ -208,6 +230,9 @@ def chain_verify(*, anchors: Iterable[tuple[int, str]] = (), using: str = "defau
                     f"Event #{seq} differs from the anchor kept for it (history rewritten).",
                     seq,
                 )
+            if action == ACKNOWLEDGE_ACTION and recomputed == digest:
+                # An intact acknowledgement covers everything found up to itself.
+                report.acknowledge_through(seq)
             report.events_checked += 1
             report.last_seq, report.last_hash, last_id = seq, digest, row_id
 
@@ -219,14 +244,14 @@ def chain_verify(*, anchors: Iterable[tuple[int, str]] = (), using: str = "defau
         if head[0] > report.last_seq:
             report.add(
                 "truncated",
-                f"The newest event(s) #{report.last_seq + 1}-#{head[0]} are missing (deleted);"
+                f"The newest event(s) {_span(report.last_seq + 1, head[0])} are missing (deleted);"
                 f" the head says the chain ends at #{head[0]}.",
                 report.last_seq + 1,
             )
         elif head[0] < report.last_seq:
             report.add(
                 "beyond_head",
-                f"Event(s) #{head[0] + 1}-#{report.last_seq} lie beyond the head "
+                f"Event(s) {_span(head[0] + 1, report.last_seq)} lie beyond the head "
                 "(written without the audit service).",
                 head[0] + 1,
             )

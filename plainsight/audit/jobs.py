@@ -21,7 +21,7 @@ def audit_chain_check() -> dict[str, object]:
     report = chain_verify()
     if report.ok:
         logger.info(
-            "Audit chain verified: %d events; anchor %s", report.events_checked, report.anchor
+            "Audit chain verified: %d event(s); anchor %s", report.events_checked, report.anchor
         )
     else:
         system_alert_raise(kind=AlertKind.AUDIT_CHAIN_BROKEN, details=report.summary(limit=20))

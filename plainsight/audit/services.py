@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from plainsight.audit.chain import GENESIS, event_hash
+from plainsight.audit.chain import ACKNOWLEDGE_ACTION, GENESIS, event_hash
 from plainsight.audit.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
@@ -51,10 +51,47 @@ def audit_record(
     target = "" if target_id is None else str(target_id)
     if not _ACTION.fullmatch(action):
         raise ValueError("audit action must be a short code such as 'case.viewed'")
+    if action.startswith("audit_chain."):
+        raise ValueError("'audit_chain.*' actions are written by the audit app itself")
     if not _TARGET_TYPE.fullmatch(target_type):
         raise ValueError("audit target_type must be a short code such as 'case'")
     if not _TARGET_ID.fullmatch(target):
         raise ValueError("audit target_id must be an identifier, never free text")
+    return _append(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target=target,
+        organization=organization,
+    )
+
+
+def audit_damage_acknowledge() -> AuditEvent:
+    """Record in the chain itself that the damage found so far has been investigated.
+
+    ``chain_verify`` then lists every problem located at or before this event as
+    *acknowledged* instead of failing, so that the nightly check alerts again only
+    for new damage. Used by ``manage.py audit_acknowledge`` after the steps of
+    docs/runbooks/audit.md; the event is hash-chained like any other, so it cannot be
+    slipped in earlier or edited without that showing too.
+    """
+    return _append(
+        actor=None,
+        action=ACKNOWLEDGE_ACTION,
+        target_type="audit_chain",
+        target="",
+        organization=None,
+    )
+
+
+def _append(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    target_type: str,
+    target: str,
+    organization: Organization | None,
+) -> AuditEvent:
     with transaction.atomic():
         head = _locked_head()
         seq = head.seq + 1

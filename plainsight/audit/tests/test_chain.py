@@ -17,7 +17,7 @@ from plainsight.audit import chain
 from plainsight.audit.chain import GENESIS, chain_verify, event_hash, parse_anchor
 from plainsight.audit.models import AuditChainHead, AuditEvent
 from plainsight.audit.protection import protection_suspended
-from plainsight.audit.services import audit_record
+from plainsight.audit.services import audit_damage_acknowledge, audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,7 @@ def test_deleted_middle_row_is_found():
 
     assert _kinds(report) == [("missing", 3)]
     assert "Event(s) #3 are missing" in report.summary()
+    assert "#3-#3" not in report.summary()
 
 
 def test_several_deleted_rows_are_named_as_a_range():
@@ -290,3 +291,57 @@ def test_summary_is_bounded():
     summary = report.summary(limit=10)
     assert summary.count("\n- ") == 11  # ten problems and the "… and 20 more" line
     assert "20 more" in summary
+
+
+def test_acknowledged_damage_no_longer_fails_but_stays_listed():
+    _write(4)
+    with _tamper("edit and delete, then investigate"):
+        AuditEvent.objects.filter(seq=2).update(target_id="7")
+        AuditEvent.objects.filter(seq=4).delete()
+    ack = audit_damage_acknowledge()
+
+    report = chain_verify()
+
+    assert report.ok, report.summary()
+    assert ack.seq == 5
+    assert [(p.kind, p.seq) for p in report.acknowledged] == [("altered", 2), ("missing", 4)]
+    assert report.acknowledged_at == [5]
+    assert "2 known problem(s) acknowledged (at event(s) #5)" in report.summary()
+
+
+def test_damage_after_an_acknowledgement_fails_again():
+    _write(3)
+    with _tamper("first incident"):
+        AuditEvent.objects.filter(seq=2).update(target_id="7")
+    audit_damage_acknowledge()
+    _write(2)  # events #5 and #6
+    with _tamper("second incident"):
+        AuditEvent.objects.filter(seq=6).update(target_id="8")
+
+    report = chain_verify()
+
+    assert _kinds(report) == [("altered", 6)]
+    assert [(p.kind, p.seq) for p in report.acknowledged] == [("altered", 2)]
+
+
+def test_an_edited_acknowledgement_acknowledges_nothing():
+    _write(2)
+    with _tamper("edit"):
+        AuditEvent.objects.filter(seq=1).update(target_id="7")
+    ack = audit_damage_acknowledge()
+    with _tamper("forge the acknowledgement's position"):
+        AuditEvent.objects.filter(seq=ack.seq).update(target_type="case")
+
+    assert _kinds(chain_verify()) == [("altered", 1), ("altered", 3)]
+
+
+def test_an_acknowledgement_does_not_cover_missing_protection():
+    _write(1)
+    audit_damage_acknowledge()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
+        else:
+            cursor.execute("DROP TRIGGER audit_event_no_delete")
+
+    assert [p.kind for p in chain_verify().problems] == ["protection"]

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plainsight.audit.models import AuditEvent
+from plainsight.audit.models import AuditChainHead, AuditEvent
 from plainsight.audit.protection import protection_suspended
 from plainsight.audit.services import audit_record
 from plainsight.testing.processes import postgres_only, run_manage_py
@@ -28,7 +28,7 @@ def test_valid_chain_is_reported_with_its_anchor():
 
     call_command("audit_verify", stdout=out)
 
-    assert "Audit chain OK: 3 events verified (#1-#3)" in out.getvalue()
+    assert "Audit chain OK: 3 event(s) verified (#1-#3)" in out.getvalue()
     assert f"3:{events[-1].hash}" in out.getvalue()
 
 
@@ -72,7 +72,7 @@ def test_exit_status_of_a_real_process():
     _write(3)
     ok = run_manage_py("audit_verify")
     assert ok.returncode == 0, ok.stderr
-    assert "Audit chain OK: 3 events verified" in ok.stdout
+    assert "Audit chain OK: 3 event(s) verified" in ok.stdout
 
     with protection_suspended(reason="test: tamper, committed for another process to see"):
         AuditEvent.objects.filter(seq=2).delete()
@@ -80,3 +80,63 @@ def test_exit_status_of_a_real_process():
 
     assert failed.returncode == 1
     assert "[missing] Event(s) #2 are missing (deleted)." in failed.stderr
+
+
+@pytest.mark.django_db
+def test_empty_log_is_reported_as_such():
+    out = StringIO()
+
+    call_command("audit_verify", stdout=out)
+
+    assert "Audit chain OK: the log is empty; database protection in place." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_acknowledge_records_known_damage_after_confirmation(monkeypatch):
+    _write(3)
+    with protection_suspended(reason="test: tamper"):
+        AuditEvent.objects.filter(seq=2).update(action="case.closed")
+    monkeypatch.setattr("builtins.input", lambda prompt: "acknowledge")
+    out = StringIO()
+
+    call_command("audit_acknowledge", stdout=out)
+
+    assert "Recorded as audit event #4." in out.getvalue()
+    verified = StringIO()
+    call_command("audit_verify", stdout=verified)
+    assert "(known) [altered] Event #2 was changed" in verified.getvalue()
+    assert "Audit chain OK: 4 event(s) verified" in verified.getvalue()
+
+
+@pytest.mark.django_db
+def test_acknowledge_needs_confirmation(monkeypatch):
+    _write(2)
+    with protection_suspended(reason="test: tamper"):
+        AuditEvent.objects.filter(seq=1).update(action="case.closed")
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+
+    with pytest.raises(CommandError, match="Not confirmed"):
+        call_command("audit_acknowledge", stdout=StringIO())
+    assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_acknowledge_refuses_problems_that_must_be_fixed():
+    _write(2)
+    with protection_suspended(reason="test: delete the head"):
+        AuditChainHead.objects.all().delete()
+
+    with pytest.raises(CommandError, match="must be fixed"):
+        call_command("audit_acknowledge", "--no-input", stdout=StringIO(), stderr=StringIO())
+    assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_acknowledge_with_nothing_wrong_records_nothing():
+    _write(2)
+    out = StringIO()
+
+    call_command("audit_acknowledge", "--no-input", stdout=out)
+
+    assert "Nothing to acknowledge" in out.getvalue()
+    assert AuditEvent.objects.count() == 2

@@ -146,4 +146,4 @@ def test_scheduler_and_worker_processes_run_the_nightly_audit_check():
     run = PeriodicRun.objects.get(job="audit.verify_chain")
     assert run.status == RunStatus.SUCCEEDED
     assert DBTaskResult.objects.get(pk=run.task_result_id).status == "SUCCESSFUL"
-    assert "Audit chain verified: 1 events" in worked.stdout + worked.stderr
+    assert "Audit chain verified: 1 event(s)" in worked.stdout + worked.stderr

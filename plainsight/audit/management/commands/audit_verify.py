@@ -36,31 +36,44 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--limit", type=int, default=200, help="List at most this many problems."
+        )
+        parser.add_argument(
             "--database", default="default", help="Database alias (default: default)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = chain_verify(anchors=options["anchor"], using=options["database"])
-        if report.ok:
+        if report.acknowledged:
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Audit chain OK: {report.events_checked} events verified"
-                    f" (#1-#{report.last_seq}); database protection in place."
-                )
+                f"{len(report.acknowledged)} known problem(s), acknowledged at event(s) "
+                + ", ".join(f"#{seq}" for seq in report.acknowledged_at)
+                + ":"
+            )
+            for problem in report.acknowledged[: options["limit"]]:
+                self.stdout.write(f"  (known) [{problem.kind}] {problem.message}")
+        if report.ok:
+            checked = (
+                f"{report.events_checked} event(s) verified (#1-#{report.last_seq})"
+                if report.events_checked
+                else "the log is empty"
+            )
+            self.stdout.write(
+                self.style.SUCCESS(f"Audit chain OK: {checked}; database protection in place.")
             )
             self.stdout.write(f"Anchor (keep a copy off this server): {report.anchor}")
             return
         self.stderr.write(
             self.style.ERROR(
                 f"Audit chain FAILED: {report.problem_count} problem(s) found in "
-                f"{report.events_checked} events."
+                f"{report.events_checked} event(s)."
             )
         )
-        for problem in report.problems:
+        for problem in report.problems[: options["limit"]]:
             self.stderr.write(f"  [{problem.kind}] {problem.message}")
-        if report.problem_count > len(report.problems):
+        if report.problem_count > options["limit"]:
             self.stderr.write(
-                f"  … and {report.problem_count - len(report.problems)} more not listed."
+                f"  … and {report.problem_count - options['limit']} more (raise --limit)."
             )
         self.stderr.write("What to do: docs/runbooks/audit.md, section 'When verification fails'.")
         raise CommandError("audit chain verification failed", returncode=1)
