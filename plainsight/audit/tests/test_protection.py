@@ -7,6 +7,8 @@ SQLite and test what only PostgreSQL has (TRUNCATE, roles and privileges).
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -180,3 +182,22 @@ def test_app_role_with_every_table_privilege_still_cannot_change_history(events)
             cursor.execute("RESET ROLE")
     assert AuditEvent.objects.count() == 3
     assert protection_problems() == []
+
+
+def test_audit_protect_recreates_missing_and_disabled_triggers(events):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER audit_event_append_only ON audit_auditevent")
+            cursor.execute("ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_head_no_delete")
+        else:
+            cursor.execute("DROP TRIGGER audit_event_no_update")
+            cursor.execute("DROP TRIGGER audit_head_no_delete")
+    assert len(protection_problems()) == 2
+    out = StringIO()
+
+    call_command("audit_protect", stdout=out)
+
+    assert "Audit log protection is in place." in out.getvalue()
+    assert protection_problems() == []
+    _refused(lambda: AuditEvent.objects.filter(seq=1).update(action="x.y"))
+    _refused(lambda: AuditChainHead.objects.all().delete())

@@ -27,7 +27,7 @@ def test_platform_admin_sees_open_alerts_with_a_resolve_button(platform_admin):
     html = _render(platform_admin)
 
     assert "The audit log failed its integrity check" in html
-    assert "seen 3 times since" in html
+    assert "seen 3 times in all" in html
     assert "docs/runbooks/audit.md" in html
     assert "Audit chain FAILED: 1 problem(s)" in html  # technical details
     assert reverse("system_alerts:resolve", args=[alert.pk]) in html

@@ -44,8 +44,8 @@ class Command(BaseCommand):
             for problem in unfixable:
                 self.stderr.write(f"  [{problem.kind}] {problem.message}")
             raise CommandError(
-                "These problems must be fixed, not acknowledged (runbook: 'Restoring the "
-                "protection' and 'Events beyond the head'). Nothing was recorded."
+                "These problems must be fixed, not acknowledged (docs/runbooks/audit.md, "
+                "'When verification fails', steps 5 and 6). Nothing was recorded."
             )
         self.stdout.write(f"{report.problem_count} problem(s) will be recorded as known:")
         for problem in report.problems:
