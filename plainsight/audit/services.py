@@ -47,6 +47,9 @@ def audit_record(
     Concurrent writers queue on the head row's lock (a no-op on SQLite, where
     PlainSight's IMMEDIATE transactions already serialize writers), and the database
     refuses a second event with the same predecessor, so the chain never forks.
+    The lock is held until the caller's transaction commits: call this as the last
+    step of the transaction, after any slow work (key derivation, files, e-mail), so
+    other audited writes are not kept waiting.
     """
     target = "" if target_id is None else str(target_id)
     if not _ACTION.fullmatch(action):
