@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "plainsight.accounts",
     "plainsight.partners",
     "plainsight.audit",
+    # Periodic jobs and the alerts they raise (f2-audit-tasks).
+    "plainsight.scheduler",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Periodic jobs, system alerts (f2-audit-tasks) -------------------------------------
+# `manage.py run_scheduler` enqueues the jobs of plainsight/scheduler/jobs.py; any
+# `manage.py run_worker` runs them. Alerts (e.g. a broken audit chain) are shown to
+# platform admins on the staff home and e-mailed to these addresses when set. A separate
+# list rather than ADMINS on purpose: setting ADMINS also turns on Django's error e-mails,
+# which carry request data (POST bodies) that must never leave the server.
+PLAINSIGHT_ALERT_EMAILS = env_list("PLAINSIGHT_ALERT_EMAILS", "")
+# Finished task results (with their tracebacks) are deleted after this many days.
+PLAINSIGHT_TASK_RESULT_DAYS = int(env("PLAINSIGHT_TASK_RESULT_DAYS", "14"))
 
 # --- Passwords: no composition rules; length and a common/breached-password check ----
 AUTH_PASSWORD_VALIDATORS = [

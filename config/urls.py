@@ -13,6 +13,7 @@ from plainsight.core import views as core_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("plainsight.core.staff_urls")),
+    path("staff/alerts/", include("plainsight.scheduler.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,4 +1,11 @@
-"""The audit log: append-only, hash-chained events. Never sensitive content."""
+"""The audit log: append-only, hash-chained events. Never sensitive content.
+
+The database refuses UPDATE, DELETE and TRUNCATE on ``AuditEvent`` and DELETE/TRUNCATE
+on ``AuditChainHead`` (triggers created in migration 0003, checked by ``audit_verify``).
+On SQLite, any later migration that alters one of these tables rebuilds it and thereby
+drops its triggers: such a migration must re-create them (see 0003), and the protection
+tests fail until it does.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,13 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """Who did what to which object, when. Each row's hash covers the previous row's.
 
-    Foreign keys are kept without database constraints: deleting a person or an
-    organization must never rewrite history, and the database refuses updates anyway.
+    ``seq`` numbers events 1, 2, 3… in chain order, so a missing event is named, not
+    just noticed. Foreign keys are kept without database constraints: deleting a
+    person or an organization must never rewrite history, and the database refuses
+    updates anyway.
     """
 
+    seq = models.PositiveBigIntegerField(_("number"), unique=True)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -38,25 +48,38 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["organization", "-occurred_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_event_seq_positive"),
+            # A linear chain has each predecessor exactly once: two writers that read
+            # the same head cannot both commit, so the chain can never fork.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_prev_hash_unique"),
+        ]
 
     def __str__(self) -> str:
         return (
-            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+            f"#{self.seq} {self.occurred_at:%Y-%m-%d %H:%M} {self.action} "
+            f"{self.target_type}:{self.target_id}"
         )
 
 
 class AuditChainHead(models.Model):
-    """A single row locked by every append, so concurrent writers extend one chain."""
+    """The newest event's number and hash, in a single row.
+
+    Every append locks this row first, so concurrent writers extend one chain; and
+    ``audit_verify`` compares the end of the chain with it, so deleting the newest
+    events is detected too.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"#{self.seq} {self.last_hash}"

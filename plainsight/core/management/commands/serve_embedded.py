@@ -1,6 +1,7 @@
-"""Serve the embedded tier: gunicorn and one task worker, until Ctrl-C.
+"""Serve the embedded tier: gunicorn, one task worker and the scheduler, until Ctrl-C.
 
-`make run` ends here. Both processes are children of this one; stopping it stops both.
+`make run` ends here. All three are children of this one; stopping it stops them all,
+and if one of them dies the others are stopped too (so nothing runs half-alive).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run the web server and a task worker for the embedded tier."
+    help = "Run the web server, a task worker and the scheduler for the embedded tier."
 
     def handle(self, *args: Any, **options: Any) -> None:
         host = os.environ.get("HOST", "127.0.0.1")
@@ -37,6 +38,11 @@ class Command(BaseCommand):
             ),
             subprocess.Popen(  # noqa: S603
                 [sys.executable, str(base / "manage.py"), "run_worker"], cwd=base
+            ),
+            # Periodic jobs (the nightly audit-log check, clean-ups): enqueued here,
+            # run by the worker above.
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, str(base / "manage.py"), "run_scheduler"], cwd=base
             ),
         ]
         self._announce(host, port)

@@ -1,0 +1,74 @@
+"""Concurrent writers extend one chain; they never fork it (PostgreSQL, real connections)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from plainsight.audit.chain import chain_verify, event_hash
+from plainsight.audit.models import AuditEvent
+from plainsight.audit.services import audit_record
+from plainsight.testing.processes import postgres_only
+
+WRITERS = 6
+EVENTS_EACH = 20
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain():
+    barrier = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for n in range(EVENTS_EACH):
+                # Half the events inside a longer transaction, as services do.
+                with transaction.atomic():
+                    audit_record(
+                        actor=None,
+                        action="case.viewed",
+                        target_type="case",
+                        target_id=f"{number}-{n}",
+                    )
+        except BaseException as error:  # reported to the main thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors, errors
+    total = WRITERS * EVENTS_EACH
+    assert list(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
+    assert AuditEvent.objects.values("target_id").distinct().count() == total
+    report = chain_verify()
+    assert report.ok, report.summary()
+    assert report.events_checked == total
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_second_event_after_the_same_predecessor():
+    """Belt and braces under the head lock: a fork cannot even be written."""
+    first = audit_record(actor=None, action="case.viewed", target_type="case", target_id=1)
+    fork: dict[str, Any] = {
+        "seq": 2,
+        "occurred_at": first.occurred_at,
+        "actor_id": None,
+        "organization_id": None,
+        "action": "case.closed",
+        "target_type": "case",
+        "target_id": "1",
+        "prev_hash": first.prev_hash,  # the genesis, already taken by event #1
+    }
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.create(**fork, hash=event_hash(**fork))

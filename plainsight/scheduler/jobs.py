@@ -1,0 +1,58 @@
+"""The periodic jobs of PlainSight: what runs, when, and when its absence is alarming.
+
+A job is a plain function without arguments (dotted path, imported when it runs),
+idempotent, reading what it needs from the database. Add a job by adding a line here;
+the scheduler (``manage.py run_scheduler``) enqueues it when due and any task worker
+runs it. See docs/decisions/periodic-jobs-scheduler.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from plainsight.scheduler.schedules import Daily, Schedule
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    label: Promise
+    function: str
+    schedule: Schedule
+    # Platform admins are warned when no run has succeeded for this long: a dead
+    # scheduler or worker must not look like a quiet night.
+    late_after: timedelta
+
+
+JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        name="audit.verify_chain",
+        label=_("The nightly audit log check"),
+        function="plainsight.audit.jobs.audit_chain_check",
+        schedule=Daily(at=time(3, 15)),
+        late_after=timedelta(hours=30),
+    ),
+    PeriodicJob(
+        name="scheduler.prune_history",
+        label=_("The nightly clean-up of finished background work"),
+        function="plainsight.scheduler.housekeeping.history_prune",
+        schedule=Daily(at=time(4, 30)),
+        late_after=timedelta(days=3),
+    ),
+)
+
+
+def registered_jobs() -> tuple[PeriodicJob, ...]:
+    return JOBS
+
+
+def job_get(name: str) -> PeriodicJob:
+    """The job called ``name``; KeyError if no such job is registered (any more)."""
+    for job in registered_jobs():
+        if job.name == name:
+            return job
+    raise KeyError(name)

@@ -1,0 +1,19 @@
+"""Fixtures for the scheduler tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from plainsight.accounts.models import User
+from plainsight.partners.models import Role
+from plainsight.scheduler.tests.factories import MembershipFactory
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    return MembershipFactory.create(role=Role.PLATFORM_ADMIN).user
+
+
+@pytest.fixture
+def case_manager(db) -> User:
+    return MembershipFactory.create(role=Role.CASE_MANAGER).user
