@@ -53,5 +53,5 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # ~/.gunicorn): a second server on the same machine (a test run next to `make run`)
 # would take it over. PlainSight does not use it.
 control_socket_disable = True
-# Do not advertise the server software.
+# The name ps and top show for the server processes.
 proc_name = "plainsight"
