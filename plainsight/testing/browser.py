@@ -46,7 +46,8 @@ class BrowserHarness:
     contexts: list[Any] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
     neutral_visits: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
+    console_messages: list[tuple[str, str]] = field(default_factory=list)
+    navigations: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._server = urlsplit(self.server_url)
@@ -66,13 +67,30 @@ class BrowserHarness:
     def new_page(self, **options: Any) -> Any:
         page = self.new_context(**options).new_page()
         page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.console_errors.append(f"page error: {error}"))
+        page.on("pageerror", lambda error: self.console_messages.append((str(error), "")))
+        page.on("request", self._on_request)
         return page
 
     def _on_console(self, message: Any) -> None:
-        # A missing page answered 404 on purpose is not an error of the page itself.
-        if message.type == "error" and "status of 404" not in message.text:
-            self.console_errors.append(message.text)
+        if message.type == "error":
+            self.console_messages.append((message.text, message.location.get("url", "")))
+
+    def _on_request(self, request: Any) -> None:
+        if request.is_navigation_request():
+            self.navigations.add(request.url)
+
+    @property
+    def console_errors(self) -> list[str]:
+        """Errors the browser reported (CSP violations show here), except a page that was
+        opened on purpose answering 404 or 500."""
+        return [
+            text
+            for text, url in self.console_messages
+            if not (
+                text.startswith("Failed to load resource: the server responded with a status of")
+                and url in self.navigations
+            )
+        ]
 
     def _guard(self, route: Any) -> None:
         url = route.request.url

@@ -210,4 +210,13 @@ def test_requests_to_other_hosts_are_blocked_and_recorded(browser: BrowserHarnes
     page.wait_for_timeout(200)
     assert browser.foreign_requests == ["https://cdn.example.net/font.woff2"]
     browser.foreign_requests.clear()  # recorded as it should be: not a failure here
-    browser.console_errors.clear()
+    browser.console_messages.clear()
+
+
+def test_csp_violations_are_caught(browser: BrowserHarness) -> None:
+    page = browser.new_page()
+    page.goto(browser.url("/en/"))
+    page.evaluate("document.querySelector('main').innerHTML += '<p style=\"color:red\">x</p>'")
+    page.wait_for_timeout(200)
+    assert any("Content Security Policy" in error for error in browser.console_errors)
+    browser.console_messages.clear()  # caught as it should be: not a failure here
