@@ -153,24 +153,6 @@ def test_catalogue_passes_msgfmt_check(
     assert re.fullmatch(r"\d+ translated messages?\.", report), report
 
 
-@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
-def test_committed_catalogue_is_what_the_code_needs(
-    extracted_catalogues: dict[str, Path], language: str
-) -> None:
-    """The committed .po holds no translation the code no longer uses (no dead entries)."""
-    committed = polib.pofile(str(BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
-    extracted = polib.pofile(str(extracted_catalogues[language]))
-
-    def key(entry: polib.POEntry) -> tuple[str, str | None]:
-        return (entry.msgid, entry.msgctxt)
-
-    needed = {key(entry) for entry in extracted if not entry.obsolete}
-    unused = sorted(
-        entry.msgid[:90] for entry in committed if not entry.obsolete and key(entry) not in needed
-    )
-    assert not unused, f"entries in the catalogue that no code uses: {unused}"
-
-
 # --- Deployment profiles ----------------------------------------------------------------
 
 PROFILES = sorted((BASE_DIR / "deployments").glob("*.json"))
