@@ -36,11 +36,8 @@ locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po $(VENV)/.instal
 setup: $(VENV)/.installed locale/es/LC_MESSAGES/django.mo
 
 run: setup
-	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py createcachetable
-	$(PY) manage.py collectstatic --no-input -v 0
-	$(PY) manage.py demo_load
-	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py serve_embedded
+	@$(PY) manage.py prepare_embedded
+	@HOST=$(HOST) PORT=$(PORT) $(PY) manage.py serve_embedded
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
