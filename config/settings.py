@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # f2-accounts: no-referrer makes browsers post "Origin: null"; see the class.
+    "plainsight.core.middleware.SameOriginNullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,7 +209,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 # --- f2-accounts: staff login (django-allauth + MFA), lockout (django-axes) ------------
-# See docs/decisions/0002-staff-login-and-key-custody-hooks.md.
+# See docs/decisions/staff-login-and-key-custody-hooks.md.
 LOGIN_URL = "account_login"  # /staff/account/login/
 LOGIN_REDIRECT_URL = "/staff/"
 AUTHENTICATION_BACKENDS = [

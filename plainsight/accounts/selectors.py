@@ -24,7 +24,7 @@ def account_token_for(*, token: str, for_update: bool = False) -> AccountToken |
         return None
     queryset = AccountToken.objects.select_related("user", "organization")
     if for_update:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     found = queryset.filter(token_hash=token_digest(token)).first()
     if (
         found is None

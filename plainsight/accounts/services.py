@@ -1,6 +1,6 @@
 """Writes about people and their access. Each change is audited in its own transaction.
 
-Key custody hook points (docs/decisions/0002-staff-login-and-key-custody-hooks.md).
+Key custody hook points (docs/decisions/staff-login-and-key-custody-hooks.md).
 These are the ONLY places in PlainSight that hold a person's plaintext password, and
 the places where one-time links are created:
 
@@ -212,6 +212,18 @@ def account_invite(
     # The invitation vouches for the address: the link reaches the person through it
     # or through the admin who knows them.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    memberships = [
+        Membership.objects.create(user=user, organization=organization, role=role)
+        for role in wanted
+    ]
+    issued = _issue_token(
+        user=user,
+        purpose=AccountTokenPurpose.INVITATION,
+        organization=organization,
+        actor=actor,
+        valid_for=timedelta(days=settings.ACCOUNT_INVITATION_VALID_DAYS),
+    )
+    # Audit last: the chain head stays locked until the transaction commits.
     audit_record(
         actor=actor,
         action="account.invited",
@@ -219,8 +231,7 @@ def account_invite(
         target_id=user.pk,
         organization=organization,
     )
-    for role in wanted:
-        membership = Membership.objects.create(user=user, organization=organization, role=role)
+    for membership in memberships:
         audit_record(
             actor=actor,
             action="membership.role_added",
@@ -228,13 +239,7 @@ def account_invite(
             target_id=membership.pk,
             organization=organization,
         )
-    return _issue_token(
-        user=user,
-        purpose=AccountTokenPurpose.INVITATION,
-        organization=organization,
-        actor=actor,
-        valid_for=timedelta(days=settings.ACCOUNT_INVITATION_VALID_DAYS),
-    )
+    return issued
 
 
 def _live_token(token: str) -> AccountToken:
@@ -354,6 +359,13 @@ def account_access_reset(
     user.save(update_fields=["password", "sessions_revoked_at"])
     Authenticator.objects.filter(user=user).delete()
     _forget_lockout(user)
+    issued = _issue_token(
+        user=user,
+        purpose=AccountTokenPurpose.ACCESS_RESET,
+        organization=organization,
+        actor=actor,
+        valid_for=timedelta(hours=settings.ACCOUNT_RESET_VALID_HOURS),
+    )
     audit_record(
         actor=actor,
         action="account.access_reset",
@@ -361,13 +373,7 @@ def account_access_reset(
         target_id=user.pk,
         organization=organization,
     )
-    return _issue_token(
-        user=user,
-        purpose=AccountTokenPurpose.ACCESS_RESET,
-        organization=organization,
-        actor=actor,
-        valid_for=timedelta(hours=settings.ACCOUNT_RESET_VALID_HOURS),
-    )
+    return issued
 
 
 def _forget_lockout(user: User) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 
+from plainsight.accounts.adapters import SECOND_FACTOR_TYPES
 from plainsight.accounts.middleware import LOGIN_AT_SESSION_KEY
 from plainsight.accounts.models import User
 from plainsight.audit.services import audit_record
@@ -83,7 +84,27 @@ def on_authenticator_changed(action: str) -> Any:
     return receiver
 
 
-_added = on_authenticator_changed("mfa.added")
+_audit_added = on_authenticator_changed("mfa.added")
+
+
+def _added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    _audit_added(sender, request=request, user=user, authenticator=authenticator, **kwargs)
+    if request is not None and authenticator.type in SECOND_FACTOR_TYPES:
+        # Entering a valid code from the new app (or touching the new key) just proved
+        # the person holds it: count it as a fresh confirmation, so the recovery codes
+        # shown next do not ask for the password again.
+        from allauth.account.internal.flows.login import record_authentication
+
+        record_authentication(
+            request,
+            user,
+            "mfa",
+            id=authenticator.pk,
+            type=authenticator.type,
+            reauthenticated=True,
+        )
+
+
 _removed = on_authenticator_changed("mfa.removed")
 _reset = on_authenticator_changed("mfa.reset")
 

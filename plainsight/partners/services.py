@@ -216,6 +216,7 @@ def membership_roles_set(
         raise ValidationError(
             {"roles": _("The organization needs at least one organization admin.")}
         )
+    changes: list[tuple[str, Membership]] = []
     for role in added:
         membership = current.get(role)
         if membership is None:
@@ -223,20 +224,17 @@ def membership_roles_set(
         else:
             membership.is_active = True
             membership.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            action="membership.role_added",
-            target_type="membership",
-            target_id=membership.pk,
-            organization=organization,
-        )
+        changes.append(("membership.role_added", membership))
     for role in removed:
         membership = current[role]
         membership.is_active = False
         membership.save(update_fields=["is_active"])
+        changes.append(("membership.role_removed", membership))
+    # Audit last: the chain head stays locked until the transaction commits.
+    for action, membership in changes:
         audit_record(
             actor=actor,
-            action="membership.role_removed",
+            action=action,
             target_type="membership",
             target_id=membership.pk,
             organization=organization,
