@@ -213,6 +213,12 @@ EXTERNAL_VIEW_POLICIES: dict[str, AccessPolicy] = {
 }
 
 
+# Whole URL namespaces classified at once: for django-ninja APIs, whose URL patterns
+# carry no per-view attribute. Add e.g. "hsds": AccessPolicy(Kind.PUBLIC, reason=...)
+# for a public read-only API; a staff API needs per-operation role checks instead.
+NAMESPACE_POLICIES: dict[str, AccessPolicy] = {}
+
+
 def policy_of(view: object, url_name: str | None) -> AccessPolicy | None:
     """The access policy of a URL's view, or None if nobody classified it."""
     policy = getattr(view, "access_policy", None)
@@ -223,8 +229,15 @@ def policy_of(view: object, url_name: str | None) -> AccessPolicy | None:
     policy = getattr(view_class, "access_policy", None)
     if isinstance(policy, AccessPolicy):
         return policy
-    if url_name is not None:
-        return EXTERNAL_VIEW_POLICIES.get(url_name)
+    if url_name is None:
+        return None
+    if url_name in EXTERNAL_VIEW_POLICIES:
+        return EXTERNAL_VIEW_POLICIES[url_name]
+    namespace = url_name.rpartition(":")[0]
+    while namespace:
+        if namespace in NAMESPACE_POLICIES:
+            return NAMESPACE_POLICIES[namespace]
+        namespace = namespace.rpartition(":")[0]
     return None
 
 

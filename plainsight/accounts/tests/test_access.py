@@ -54,6 +54,16 @@ def test_policy_is_recorded_on_the_view() -> None:
     assert policy_of(lambda r: HttpResponse(), "something_else") is None
 
 
+def test_a_whole_namespace_can_be_classified(monkeypatch) -> None:
+    from plainsight.accounts import access
+
+    public_api = AccessPolicy(Kind.PUBLIC, reason="public read-only API")
+    monkeypatch.setitem(access.NAMESPACE_POLICIES, "hsds", public_api)
+    assert policy_of(lambda r: HttpResponse(), "hsds:list_services") is public_api
+    assert policy_of(lambda r: HttpResponse(), "hsds:v3:get_service") is public_api
+    assert policy_of(lambda r: HttpResponse(), "other:list_services") is None
+
+
 def test_declaring_nonsense_fails_loudly() -> None:
     with pytest.raises(ValueError):
         staff_view(roles=set())
