@@ -297,7 +297,7 @@ MAILERS = {
             },
         }
         if _EMAIL_HOST
-        else {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+        else {"BACKEND": "plainsight.accounts.mail.MailDisabledBackend"}
     )
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "plainsight@localhost")
