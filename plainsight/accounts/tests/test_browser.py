@@ -72,6 +72,7 @@ def _password_step(page: Any, email: str) -> None:
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", DEFAULT_PASSWORD)
     page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/staff/account/login/" not in url)
 
 
 def test_login_with_password_and_code(page: Any) -> None:
@@ -81,14 +82,14 @@ def test_login_with_password_and_code(page: Any) -> None:
     assert page.url.endswith("/staff/account/2fa/authenticate/")
     page.fill("input[name=code]", totp_code(secret))
     page.click("main form[action$='authenticate/'] button[type=submit]")
-    assert page.url.endswith("/staff/")
+    page.wait_for_url("**/staff/")
     page.click("header >> text=Admin")
-    assert page.url.endswith("/staff/admin/")
-    page.select_option("#staff-language", "es")
     page.wait_for_url("**/staff/admin/")
+    with page.expect_navigation():
+        page.select_option("#staff-language", "es")  # staff.js submits the form
     assert page.locator("h1").inner_text() == "Administración"
     page.click("header button[type=submit]:has-text('Cerrar sesión')")
-    assert "/staff/account/login/" in page.url
+    page.wait_for_url("**/staff/account/login/**")
     page.goto("/staff/")
     assert "/staff/account/login/" in page.url
 
@@ -102,7 +103,8 @@ def test_first_login_forces_enrolment_and_the_qr_code_shows(page: Any) -> None:
     secret = page.locator("#authenticator-secret").inner_text().strip()
     page.fill("input[name=code]", totp_code(secret))
     page.click("main button[type=submit]")
-    assert page.url.endswith("/staff/account/2fa/recovery-codes/")
+    page.wait_for_url("**/staff/account/2fa/recovery-codes/")
+    assert page.locator("#recovery_codes").count() == 1
     stored = Authenticator.objects.get(user=user, type="totp")
     assert decrypt(stored.data["secret"]) == secret
 
@@ -126,12 +128,14 @@ def test_security_key_can_be_added_and_used(page: Any, settings: Any) -> None:
     user, _ = _staff(totp=False)
     _password_step(page, user.email)
     page.click("text=Use a security key instead")
+    page.wait_for_url("**/staff/account/2fa/webauthn/add/")
     page.click("#mfa_webauthn_add")
     page.wait_for_url("**/staff/account/2fa/**")
     assert Authenticator.objects.filter(user=user, type="webauthn").exists()
     page.goto("/staff/")
     assert page.url.endswith("/staff/")
     page.click("header button[type=submit]:has-text('Sign out')")
+    page.wait_for_url("**/staff/account/login/**")
     _password_step(page, user.email)
     page.click("#mfa_webauthn_authenticate")
     page.wait_for_url("**/staff/")
