@@ -88,7 +88,7 @@ def test_login_with_password_and_code(page: Any) -> None:
     with page.expect_navigation():
         page.select_option("#staff-language", "es")  # staff.js submits the form
     assert page.locator("h1").inner_text() == "Administración"
-    page.click("header button[type=submit]:has-text('Cerrar sesión')")
+    page.click("header .logout-form button")
     page.wait_for_url("**/staff/account/login/**")
     page.goto("/staff/")
     assert "/staff/account/login/" in page.url
@@ -134,7 +134,7 @@ def test_security_key_can_be_added_and_used(page: Any, settings: Any) -> None:
     assert Authenticator.objects.filter(user=user, type="webauthn").exists()
     page.goto("/staff/")
     assert page.url.endswith("/staff/")
-    page.click("header button[type=submit]:has-text('Sign out')")
+    page.click("header .logout-form button")
     page.wait_for_url("**/staff/account/login/**")
     _password_step(page, user.email)
     page.click("#mfa_webauthn_authenticate")
