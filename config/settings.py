@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,12 @@ INSTALLED_APPS = [
     "plainsight.audit",
     # Periodic jobs and the alerts they raise (f2-audit-tasks).
     "plainsight.scheduler",
+    # --- f2-accounts: login with two factors (allauth) and lockout (axes) -------------
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    # --- end f2-accounts ---------------------------------------------------------------
 ]
 
 MIDDLEWARE = [
@@ -94,10 +101,19 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # f2-accounts: no-referrer makes browsers post "Origin: null"; see the class.
+    "plainsight.core.middleware.SameOriginNullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- f2-accounts: allauth, session lifetime, forced second factor, lockout --------
+    "allauth.account.middleware.AccountMiddleware",
+    "plainsight.accounts.middleware.SessionLifetimeMiddleware",
+    "plainsight.accounts.middleware.RequireSecondFactorMiddleware",
+    # Axes last: it turns a flagged lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+    # --- end f2-accounts ---------------------------------------------------------------
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -203,7 +219,101 @@ SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 60 * 60))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-LOGIN_URL = "/staff/login/"
+
+# --- f2-accounts: staff login (django-allauth + MFA), lockout (django-axes) ------------
+# See docs/decisions/staff-login-and-key-custody-hooks.md.
+LOGIN_URL = "account_login"  # /staff/account/login/
+LOGIN_REDIRECT_URL = "/staff/"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out usernames before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "plainsight.accounts.adapters.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]  # sign-up itself is closed (adapter)
+ACCOUNT_EMAIL_VERIFICATION = "none"  # invitations vouch for the address
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False  # never a long-lived "remember me" session
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(env("REAUTHENTICATION_SECONDS", "300"))
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+# Visitor addresses are erased (ForgetVisitorMiddleware: every client is 0.0.0.0), so
+# any per-IP limit would be one global limit: only per-account and per-user limits.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": "10/300s/key",
+    "signup": None,
+    "reset_password": None,
+    "reset_password_from_key": None,
+    "request_login_code": None,
+    "confirm_email": None,
+    "verify_phone": None,
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_ADAPTER = "plainsight.accounts.adapters.StaffMFAAdapter"
+MFA_FORMS = {
+    "authenticate": "plainsight.accounts.forms.StaffMFAAuthenticateForm",
+    "reauthenticate": "plainsight.accounts.forms.StaffMFAReauthenticateForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a password is always needed: it unwraps the keys
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_TOTP_TOLERANCE = 1  # one 30-second step of clock drift; replays still refused
+MFA_TOTP_ISSUER = env("PLAINSIGHT_SITE_NAME", "PlainSight")
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TRUST_ENABLED = False  # no "trust this browser": two factors at every login
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+# Lockout by username only; no IP address or user agent is ever stored (see
+# plainsight/accounts/lockout.py).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "plainsight.accounts.lockout.username_from_credentials"
+AXES_CLIENT_IP_CALLABLE = "plainsight.accounts.lockout.no_client_address"
+AXES_CLIENT_STR_CALLABLE = "plainsight.accounts.lockout.client_description"
+AXES_LOCKOUT_CALLABLE = "plainsight.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log; no second, richer trail
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "login", "email", "password", "code", "ip_address"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Axes warns that locking by username alone lets an attacker lock an account out. That
+# is the trade-off chosen: PlainSight does not know client addresses, by promise.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Invitations and access resets: how long a one-time link stays valid.
+ACCOUNT_INVITATION_VALID_DAYS = int(env("ACCOUNT_INVITATION_VALID_DAYS", "7"))
+ACCOUNT_RESET_VALID_HOURS = int(env("ACCOUNT_RESET_VALID_HOURS", "72"))
+# Outgoing mail (invitation links) only when a mail server is configured; otherwise
+# mail goes nowhere and admins hand links over themselves.
+_EMAIL_HOST = env("EMAIL_HOST", "")
+PLAINSIGHT_SEND_EMAIL = bool(_EMAIL_HOST)
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": int(env("EMAIL_PORT", "587")),
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "plainsight.accounts.mail.MailDisabledBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "plainsight@localhost")
+# --- end f2-accounts ------------------------------------------------------------------
 
 # --- Languages and time ---------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -12,6 +12,10 @@ from plainsight.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # --- f2-accounts: login, second factor and own account; the Admin area ---------
+    path("staff/account/", include("plainsight.accounts.urls")),
+    path("staff/admin/", include("plainsight.partners.staff_urls")),
+    # --- end f2-accounts ----------------------------------------------------------------
     path("staff/", include("plainsight.core.staff_urls")),
     path("staff/alerts/", include("plainsight.scheduler.urls")),
 ]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Evidence Code 1038.2: 40 hours of training under a qualified supervisor, or
@@ -44,6 +45,9 @@ class User(AbstractUser):
     caseworker_trafficking_months = models.PositiveIntegerField(
         _("months of trafficking casework"), default=0
     )
+    # Sessions that began at or before this moment are ended at their next request
+    # (deactivation, access reset): works with any session store, no session index.
+    sessions_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -70,3 +74,48 @@ class User(AbstractUser):
             and self.caseworker_trafficking_months >= CASEWORKER_EXPERIENCE_MONTHS
         )
         return trained or experienced
+
+
+class AccountTokenPurpose(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    ACCESS_RESET = "access_reset", _("Access reset")
+
+
+class AccountToken(models.Model):
+    """A one-time link that lets a person set their password (invitation or reset).
+
+    Only a SHA-256 digest of the token is stored: the token itself (256 random bits)
+    exists only in the link handed to the person, so a copy of the database cannot be
+    used to take over an account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_tokens")
+    purpose = models.CharField(max_length=16, choices=AccountTokenPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    organization = models.ForeignKey(
+        "partners.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer link for the same person replaces this one.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time link")
+        verbose_name_plural = _("one-time links")
+        indexes = [models.Index(fields=["user", "used_at", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.user_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -66,3 +66,24 @@ class PrivacyHeadersMiddleware:
         if request.path.startswith(("/staff/", "/accounts/")):
             response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
+
+
+class SameOriginNullOriginMiddleware:
+    """Let same-origin form posts through Django's CSRF origin check under no-referrer.
+
+    With ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` (and no
+    Referer) on form posts, even to the same site, so Django's origin check refuses
+    every form. ``Sec-Fetch-Site`` is set by the browser alone (pages cannot forge
+    it): when it says ``same-origin``, the request's own origin is restored before
+    ``CsrfViewMiddleware`` runs. The CSRF token is still checked as always; a
+    cross-site or unknown post keeps ``Origin: null`` and is refused.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if meta.get("HTTP_ORIGIN") == "null" and meta.get("HTTP_SEC_FETCH_SITE") == "same-origin":
+            meta["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

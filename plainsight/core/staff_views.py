@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+
+from plainsight.accounts.access import ANY_STAFF, staff_view
 
 
-@require_safe
-@login_required
+@staff_view(roles=ANY_STAFF)
 def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/home.html")
