@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from plainsight.partners.models import Membership, Role
+from plainsight.accounts.access import is_platform_admin
 from plainsight.scheduler.jobs import registered_jobs
 from plainsight.scheduler.models import PeriodicRun, RunStatus, SystemAlert
 
@@ -26,12 +26,7 @@ def can_see_system_alerts(*, user: AbstractBaseUser | AnonymousUser) -> bool:
     """Platform admins (an active platform-admin membership) see and resolve alerts."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return Membership.objects.filter(
-        user_id=user.pk,
-        role=Role.PLATFORM_ADMIN,
-        is_active=True,
-        organization__is_active=True,
-    ).exists()
+    return is_platform_admin(user)
 
 
 def system_alerts_open_for(*, user: AbstractBaseUser | AnonymousUser) -> list[SystemAlert]:

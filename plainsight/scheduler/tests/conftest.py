@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from plainsight.accounts.models import User
+from plainsight.accounts.tests.factories import enrol_totp
 from plainsight.partners.models import Role
 from plainsight.scheduler.tests.factories import MembershipFactory
 
 
 @pytest.fixture
 def platform_admin(db) -> User:
-    return MembershipFactory.create(role=Role.PLATFORM_ADMIN).user
+    user = MembershipFactory.create(role=Role.PLATFORM_ADMIN).user
+    enrol_totp(user)
+    return user
 
 
 @pytest.fixture
