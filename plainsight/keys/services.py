@@ -281,9 +281,10 @@ def member_keys_rewrap(*, user: User, old_password: str, new_password: str) -> l
     """Re-wrap every one of the person's wraps under the new password (password change).
 
     Afterwards the old password opens nothing. Call it in the same transaction that sets
-    the new password. Raises ``WrongPassword`` (and changes nothing) if the old password
-    opens none of the person's wraps; a wrap it cannot open while others open is stale
-    (made under an older password) and is deleted. Returns the organizations re-wrapped.
+    the new password, *before* ``set_password``. A wrap the old password cannot open was
+    made under an even older password (say, before a reset by e-mail) and is deleted.
+    Raises ``WrongPassword`` (and changes nothing) if the old password opens none of the
+    person's wraps and is not their current password. Returns the organizations re-wrapped.
     """
     with transaction.atomic():
         wraps = list(
@@ -296,7 +297,8 @@ def member_keys_rewrap(*, user: User, old_password: str, new_password: str) -> l
                 opened.append((wrap, _password_unwrap(wrap=wrap, password=old_password)))
             except DecryptionFailed:
                 stale.append(wrap)
-        if wraps and not opened:
+        if wraps and not opened and not user.check_password(old_password):
+            # Nothing opened and it is not the current password either: a caller error.
             raise WrongPassword("The old password opens none of this person's keys.")
         _discard_wraps(wraps=stale, actor=user)
         organizations = []

@@ -487,3 +487,21 @@ def test_status_lists_holders_pending_and_members_without_keys(
     assert status.holder_ids == (member.pk,)
     assert [user_id for user_id, _expires in status.pending] == [invitee.pk]
     assert status.members_without_keys == (invitee.pk,)
+
+
+def test_rewrap_discards_wraps_made_under_an_older_password(
+    organization, provisioned, member
+) -> None:
+    """A password change after an e-mail reset: the current password is right, but the
+    wraps were made under the password before the reset. They are useless; drop them."""
+    member_keys_grant_by_password(
+        keyring=provisioned.keyring, organization=organization, user=member, password=PASSWORD
+    )
+    member.set_password("reset by e-mail")
+    member.save()
+    assert (
+        member_keys_rewrap(user=member, old_password="reset by e-mail", new_password=NEW_PASSWORD)
+        == []
+    )
+    assert not MemberKeyWrap.objects.exists()
+    assert "keys.wrap_discarded" in actions()
