@@ -21,10 +21,10 @@ TOKEN = re.compile(r"^    ([A-Za-z0-9_-]{64})$", re.MULTILINE)
 
 def run(*args: str, stdin: str | None = None) -> str:
     out = io.StringIO()
-    options = {"stdout": out}
-    if stdin is not None:
-        options["stdin"] = io.StringIO(stdin)
-    call_command(*args, **options)
+    if stdin is None:
+        call_command(*args, stdout=out)
+    else:
+        call_command(*args, stdout=out, stdin=io.StringIO(stdin))
     return out.getvalue()
 
 

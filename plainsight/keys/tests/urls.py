@@ -23,7 +23,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if user is None:
         return HttpResponse(status=403)
     login(request, user)
-    keyring_unlock_at_login(request=request, user=user, password=password)  # type: ignore[arg-type]
+    keyring_unlock_at_login(request=request, user=user, password=password)
     return HttpResponse("signed in")
 
 
@@ -33,7 +33,7 @@ def password_step(request: HttpRequest) -> HttpResponse:
     user = authenticate(request, username=request.POST["username"], password=password)
     if user is None:
         return HttpResponse(status=403)
-    keyring_unlock_at_login(request=request, user=user, password=password)  # type: ignore[arg-type]
+    keyring_unlock_at_login(request=request, user=user, password=password)
     request.session[PENDING_USER] = user.pk
     return HttpResponse("second factor please")
 
