@@ -542,6 +542,17 @@ def keyring_unlock_at_login(*, request: HttpRequest, user: User, password: str) 
     a password reset by e-mail) and is deleted. If the password opens nothing and is not
     the person's password, raises ``WrongPassword`` and changes nothing.
     """
+    keyring = keyring_unlock_with_password(user=user, password=password)
+    keyring_store(request=request, keyring=keyring)
+    return keyring
+
+
+def keyring_unlock_with_password(*, user: User, password: str) -> Keyring:
+    """The person's keyring, opened with their password, without touching any session.
+
+    Same rules as ``keyring_unlock_at_login`` (active memberships only; stale wraps are
+    deleted; wraps made with weaker Argon2id limits than configured are strengthened).
+    """
     active = Membership.objects.filter(
         user=user, is_active=True, organization__is_active=True
     ).values("organization_id")
@@ -555,7 +566,7 @@ def keyring_unlock_at_login(*, request: HttpRequest, user: User, password: str) 
             stale.append(wrap)
             continue
         if password_wrap_limits(bytes(wrap.wrapped)) != conf.argon2_limits():
-            # Settings were raised since this wrap was made: strengthen it now.
+            # Settings changed since this wrap was made: re-make it with the current limits.
             wrap.wrapped = _password_wrap(
                 secrets=secrets[wrap.organization_id],
                 organization_id=wrap.organization_id,
@@ -569,9 +580,7 @@ def keyring_unlock_at_login(*, request: HttpRequest, user: User, password: str) 
         with transaction.atomic():
             _discard_wraps(wraps=stale, actor=user)
     _check_public_keys(secrets)
-    keyring = Keyring(secrets=secrets, user_id=user.pk)
-    keyring_store(request=request, keyring=keyring)
-    return keyring
+    return Keyring(secrets=secrets, user_id=user.pk)
 
 
 def _check_public_keys(secrets: dict[uuid.UUID, OrganizationSecrets]) -> None:
