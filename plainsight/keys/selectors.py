@@ -138,3 +138,9 @@ def organizations_without_keys_for(*, user: User) -> list[Organization]:
         .distinct()
         .order_by("name")
     )
+
+
+def pending_grant_exists_for(*, user: User) -> bool:
+    """Whether a one-time key link is waiting for this person (the set-password page then
+    insists on the link's code, so the person does not end up without keys)."""
+    return PendingGrant.objects.filter(user=user).exists()

@@ -27,6 +27,7 @@ from plainsight.keys.selectors import (
     organization_keys_exist,
     organization_keys_status,
     organizations_without_keys_for,
+    pending_grant_exists_for,
     pending_grant_for_link,
 )
 from plainsight.keys.services import (
@@ -287,6 +288,7 @@ def test_pending_grant_redeem_gives_keys_once(organization, provisioned) -> None
     )
     grant = PendingGrant.objects.get()
     assert token not in grant.link_hash and grant.created_by == admin
+    assert pending_grant_exists_for(user=invitee) and not pending_grant_exists_for(user=admin)
     link = pending_grant_for_link(link_secret=token)
     assert link is not None and link.user_id == invitee.pk and not link.expired
     assert link.organization_ids == (organization.pk,)
@@ -296,6 +298,7 @@ def test_pending_grant_redeem_gives_keys_once(organization, provisioned) -> None
     invitee.save()
     assert granted == [organization]
     assert not PendingGrant.objects.exists()
+    assert not pending_grant_exists_for(user=invitee)
     assert can_read(unlock(invitee, NEW_PASSWORD), organization, provisioned)
     with pytest.raises(InvalidLinkSecret):
         pending_grant_redeem(user=invitee, link_secret=token, new_password="again")
