@@ -411,3 +411,29 @@ ADMINS: list[tuple[str, str]] = []
 PLAINSIGHT_DEPLOYMENT = Path(
     env("PLAINSIGHT_DEPLOYMENT", str(BASE_DIR / "deployments" / "kern-ca.json"))
 )
+
+# --- Key custody (plainsight.keys; branch f2-keys) --------------------------------------
+# See docs/runbooks/keys.md and docs/decisions/0002-key-custody.md. When merging with
+# other branches keep this block whole: it appends the app and inserts the middleware
+# right after AuthenticationMiddleware (it needs request.session and request.user).
+INSTALLED_APPS += ["plainsight.keys"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "plainsight.keys.middleware.KeyringMiddleware",
+)
+# Argon2id limits for wrapping organization keys under staff passwords. Defaults cost
+# about 0.2 s and 64 MiB per wrap; production refuses (check keys.E002) anything below
+# libsodium's interactive limits. Tests may set 1 / 8192 (libsodium's minimum).
+KEYS_ARGON2_OPSLIMIT = int(env("KEYS_ARGON2_OPSLIMIT", "3"))
+KEYS_ARGON2_MEMLIMIT = int(env("KEYS_ARGON2_MEMLIMIT", str(64 * 1024 * 1024)))
+# How long an invitation / access-reset link can be used.
+KEYS_PENDING_GRANT_SECONDS = int(env("KEYS_PENDING_GRANT_SECONDS", str(72 * 60 * 60)))
+# The keyring cookie: "__Host-plainsight_keys" when Secure (production), path "/",
+# HttpOnly, SameSite=Strict.
+KEYS_COOKIE_SECURE = SESSION_COOKIE_SECURE
+KEYS_COOKIE_SAMESITE = "Strict"
+KEYS_COOKIE_PATH = "/"
+# The set-password page of a one-time link, with "{token}" where the link secret goes,
+# e.g. "https://plainsight.example.org/accounts/access/{token}/". Used by the recovery
+# commands to print a full link; left empty they print the token alone.
+KEYS_GRANT_LINK_URL = env("KEYS_GRANT_LINK_URL", "")

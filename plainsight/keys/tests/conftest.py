@@ -1,0 +1,36 @@
+"""Fixtures of the key-custody tests."""
+
+from __future__ import annotations
+
+import nacl.pwhash
+import pytest
+
+from plainsight.keys.services import organization_keys_provision
+from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_argon2(settings):
+    """libsodium's minimum Argon2id limits keep property tests fast; one test checks the
+    real defaults separately."""
+    settings.KEYS_ARGON2_OPSLIMIT = nacl.pwhash.argon2id.OPSLIMIT_MIN
+    settings.KEYS_ARGON2_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_MIN
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory.create()
+
+
+@pytest.fixture
+def provisioned(organization):
+    return organization_keys_provision(organization=organization)
+
+
+@pytest.fixture
+def member(organization):
+    user = UserFactory.create(password=PASSWORD)
+    MembershipFactory.create(user=user, organization=organization)
+    return user

@@ -1,0 +1,112 @@
+"""The runbook's commands: provision (recovery key shown once), recover, replace, status."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from plainsight.keys.models import OrganizationKeys, PendingGrant
+from plainsight.keys.selectors import pending_grant_for_link
+from plainsight.keys.services import pending_grant_redeem, recovery_unwrap
+from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RECOVERY_KEY = re.compile(r"[A-Z2-7]{4}(?:-[A-Z2-7]{4}){13}")
+TOKEN = re.compile(r"^    ([A-Za-z0-9_-]{64})$", re.MULTILINE)
+
+
+def run(*args: str, stdin: str | None = None) -> str:
+    out = io.StringIO()
+    if stdin is None:
+        call_command(*args, stdout=out)
+    else:
+        call_command(*args, stdout=out, stdin=io.StringIO(stdin))
+    return out.getvalue()
+
+
+def test_provision_prints_the_recovery_key_once_and_invites() -> None:
+    organization = OrganizationFactory.create(slug="kern-intake")
+    admin = UserFactory.create(email="admin@example.org")
+    MembershipFactory.create(user=admin, organization=organization)
+    output = run("keys_provision", "kern-intake", "--invite", "admin@example.org")
+    recovery_key = RECOVERY_KEY.search(output)
+    assert recovery_key is not None
+    assert recovery_unwrap(organization=organization, recovery_key=recovery_key.group())
+    token = TOKEN.search(output)
+    assert token is not None
+    link = pending_grant_for_link(link_secret=token.group(1))
+    assert link is not None and link.user_id == admin.pk
+    with pytest.raises(CommandError, match="already has keys"):
+        run("keys_provision", "kern-intake")
+    assert OrganizationKeys.objects.count() == 1
+
+
+def test_provision_prints_full_link_when_configured(settings) -> None:
+    settings.KEYS_GRANT_LINK_URL = "https://plainsight.example.org/accounts/access/{token}/"
+    organization = OrganizationFactory.create(slug="fjc")
+    person = UserFactory.create(email="p@example.org")
+    MembershipFactory.create(user=person, organization=organization)
+    output = run("keys_provision", "fjc", "--invite", "p@example.org")
+    assert re.search(r"https://plainsight\.example\.org/accounts/access/[\w-]{64}/", output)
+
+
+def test_provision_unknown_organization_or_person() -> None:
+    with pytest.raises(CommandError, match="No organization"):
+        run("keys_provision", "nope")
+    OrganizationFactory.create(slug="known")
+    with pytest.raises(CommandError, match="No person"):
+        run("keys_provision", "known", "--invite", "nobody@example.org")
+    assert not OrganizationKeys.objects.exists()
+
+
+def test_recover_reads_the_key_from_stdin_and_prints_a_link() -> None:
+    organization = OrganizationFactory.create(slug="tribal")
+    person = UserFactory.create(email="lead@example.org")
+    MembershipFactory.create(user=person, organization=organization)
+    recovery_key = RECOVERY_KEY.search(run("keys_provision", "tribal")).group()  # type: ignore[union-attr]
+    output = run("keys_recover", "tribal", "lead@example.org", stdin=recovery_key.lower() + "\n")
+    token = TOKEN.search(output)
+    assert token is not None
+    assert recovery_key not in output
+    granted = pending_grant_redeem(user=person, link_secret=token.group(1), new_password="new pw!")
+    assert granted == [organization]
+
+
+def test_recover_refuses_the_key_as_an_argument_and_wrong_keys() -> None:
+    organization = OrganizationFactory.create(slug="vs")
+    person = UserFactory.create(email="x@example.org")
+    MembershipFactory.create(user=person, organization=organization)
+    recovery_key = RECOVERY_KEY.search(run("keys_provision", "vs")).group()  # type: ignore[union-attr]
+    with pytest.raises(CommandError):
+        run("keys_recover", "vs", "x@example.org", recovery_key, stdin="")
+    with pytest.raises(CommandError, match="recovery key"):
+        run("keys_recover", "vs", "x@example.org", stdin="AAAA-BBBB\n")
+    with pytest.raises(CommandError, match="Nothing on standard input"):
+        run("keys_recover", "vs", "x@example.org", stdin="")
+    assert not PendingGrant.objects.exists()
+
+
+def test_recovery_replace_prints_a_new_key_and_retires_the_old() -> None:
+    organization = OrganizationFactory.create(slug="school")
+    old = RECOVERY_KEY.search(run("keys_provision", "school")).group()  # type: ignore[union-attr]
+    output = run("keys_recovery_replace", "school", stdin=old + "\n")
+    new = RECOVERY_KEY.search(output)
+    assert new is not None and new.group() != old
+    assert recovery_unwrap(organization=organization, recovery_key=new.group())
+    with pytest.raises(CommandError):
+        run("keys_recovery_replace", "school", stdin=old + "\n")
+
+
+def test_status_shows_counts_only() -> None:
+    organization = OrganizationFactory.create(slug="alpha")
+    OrganizationFactory.create(slug="beta")
+    person = UserFactory.create()
+    MembershipFactory.create(user=person, organization=organization)
+    run("keys_provision", "alpha")
+    output = run("keys_status")
+    assert "alpha  yes  1  0  0  1" in output
+    assert "beta  NO  -  0  0  0" in output
