@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "plainsight.accounts",
     "plainsight.partners",
     "plainsight.audit",
+    # --- directory (issue 4: HSDS resource directory) ---
+    "plainsight.directory",
+    # --- end directory ---
 ]
 
 MIDDLEWARE = [
