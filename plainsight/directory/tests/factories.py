@@ -10,7 +10,7 @@ from django.utils import timezone
 from plainsight.directory import models
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[models.Organization]):
     class Meta:
         model = models.Organization
 
@@ -18,7 +18,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     description = "Helps people in Kern County."
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory[models.Service]):
     class Meta:
         model = models.Service
 
@@ -29,7 +29,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     last_modified = factory.LazyFunction(timezone.now)
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
+class LocationFactory(factory.django.DjangoModelFactory[models.Location]):
     class Meta:
         model = models.Location
 
@@ -41,7 +41,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     iana_timezone = "America/Los_Angeles"
 
 
-class AddressFactory(factory.django.DjangoModelFactory):
+class AddressFactory(factory.django.DjangoModelFactory[models.Address]):
     class Meta:
         model = models.Address
 
@@ -54,7 +54,7 @@ class AddressFactory(factory.django.DjangoModelFactory):
     address_type = models.AddressType.PHYSICAL
 
 
-class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+class ServiceAtLocationFactory(factory.django.DjangoModelFactory[models.ServiceAtLocation]):
     class Meta:
         model = models.ServiceAtLocation
 
@@ -62,7 +62,7 @@ class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(LocationFactory)
 
 
-class PhoneFactory(factory.django.DjangoModelFactory):
+class PhoneFactory(factory.django.DjangoModelFactory[models.Phone]):
     class Meta:
         model = models.Phone
 
@@ -72,7 +72,7 @@ class PhoneFactory(factory.django.DjangoModelFactory):
     call_outcome = models.CallOutcome.INFORMATION
 
 
-class ScheduleFactory(factory.django.DjangoModelFactory):
+class ScheduleFactory(factory.django.DjangoModelFactory[models.Schedule]):
     class Meta:
         model = models.Schedule
 
@@ -84,7 +84,7 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     iana_timezone = "America/Los_Angeles"
 
 
-class TaxonomyFactory(factory.django.DjangoModelFactory):
+class TaxonomyFactory(factory.django.DjangoModelFactory[models.Taxonomy]):
     class Meta:
         model = models.Taxonomy
 
@@ -92,7 +92,7 @@ class TaxonomyFactory(factory.django.DjangoModelFactory):
     description = "Categories."
 
 
-class TaxonomyTermFactory(factory.django.DjangoModelFactory):
+class TaxonomyTermFactory(factory.django.DjangoModelFactory[models.TaxonomyTerm]):
     class Meta:
         model = models.TaxonomyTerm
 
@@ -102,10 +102,10 @@ class TaxonomyTermFactory(factory.django.DjangoModelFactory):
     description = "A category."
 
 
-class AttributeFactory(factory.django.DjangoModelFactory):
+class AttributeFactory(factory.django.DjangoModelFactory[models.Attribute]):
     class Meta:
         model = models.Attribute
 
     taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
     link_entity = "service"
-    link_id = factory.LazyAttribute(lambda o: ServiceFactory().id)
+    link_id = factory.LazyAttribute(lambda o: ServiceFactory.create().id)

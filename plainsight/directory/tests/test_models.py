@@ -23,7 +23,7 @@ def _refused(make) -> bool:
 
 
 def test_service_status_must_be_an_hsds_status():
-    org = factories.OrganizationFactory()
+    org = factories.OrganizationFactory.create()
     assert _refused(
         lambda: models.Service.objects.create(organization=org, name="x", status="open")
     )
@@ -34,7 +34,7 @@ def test_service_status_must_be_an_hsds_status():
 
 
 def test_age_range_must_not_be_inverted():
-    org = factories.OrganizationFactory()
+    org = factories.OrganizationFactory.create()
     assert _refused(
         lambda: models.Service.objects.create(
             organization=org, name="x", minimum_age=18, maximum_age=12
@@ -53,7 +53,7 @@ def test_children_need_at_least_one_parent():
 
 
 def test_one_phone_may_belong_to_several_parents_at_once():
-    sal = factories.ServiceAtLocationFactory()
+    sal = factories.ServiceAtLocationFactory.create()
     phone = models.Phone.objects.create(
         number="+1 661-555-0100",
         service=sal.service,
@@ -67,7 +67,7 @@ def test_one_phone_may_belong_to_several_parents_at_once():
 
 
 def test_schedule_codes_and_validity_are_checked():
-    service = factories.ServiceFactory()
+    service = factories.ServiceFactory.create()
     assert _refused(lambda: models.Schedule.objects.create(service=service, freq="DAILY"))
     assert _refused(lambda: models.Schedule.objects.create(service=service, wkst="XX"))
     assert _refused(
@@ -84,30 +84,32 @@ def test_location_needs_both_coordinates_or_none():
 
 
 def test_term_codes_are_unique_within_a_taxonomy_only():
-    taxonomy = factories.TaxonomyFactory()
-    factories.TaxonomyTermFactory(taxonomy_detail=taxonomy, code="shelter")
-    assert _refused(lambda: factories.TaxonomyTermFactory(taxonomy_detail=taxonomy, code="shelter"))
-    factories.TaxonomyTermFactory(code="shelter")  # another taxonomy
-    factories.TaxonomyTermFactory(taxonomy_detail=taxonomy, code="")
-    factories.TaxonomyTermFactory(taxonomy_detail=taxonomy, code="")
+    taxonomy = factories.TaxonomyFactory.create()
+    factories.TaxonomyTermFactory.create(taxonomy_detail=taxonomy, code="shelter")
+    assert _refused(
+        lambda: factories.TaxonomyTermFactory.create(taxonomy_detail=taxonomy, code="shelter")
+    )
+    factories.TaxonomyTermFactory.create(code="shelter")  # another taxonomy
+    factories.TaxonomyTermFactory.create(taxonomy_detail=taxonomy, code="")
+    factories.TaxonomyTermFactory.create(taxonomy_detail=taxonomy, code="")
 
 
 def test_one_service_at_a_location_once():
-    sal = factories.ServiceAtLocationFactory()
+    sal = factories.ServiceAtLocationFactory.create()
     assert _refused(
         lambda: models.ServiceAtLocation.objects.create(service=sal.service, location=sal.location)
     )
 
 
 def test_phone_call_outcome_is_a_known_code():
-    service = factories.ServiceFactory()
+    service = factories.ServiceFactory.create()
     assert _refused(
         lambda: models.Phone.objects.create(service=service, number="1", call_outcome="secret")
     )
 
 
 def test_capacity_cannot_be_negative():
-    service = factories.ServiceFactory()
+    service = factories.ServiceFactory.create()
     unit = models.Unit.objects.create(name="Bed")
     assert _refused(
         lambda: models.ServiceCapacity.objects.create(
