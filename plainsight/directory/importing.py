@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plainsight.directory import hsds, models, profile
+from plainsight.directory.serializers import CONFIDENTIAL_LOCATION_COLUMNS
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -617,8 +618,10 @@ def _flatten(
     columns = spec.by_name
     nested = spec.nested_by_key()
     for column in spec.columns:
-        if not column.profile and not column.references and column.name != "id":
-            record.clears.add(column.attname)
+        # last_modified absent: the directory keeps its own change time.
+        if column.profile or column.references or column.name in {"id", "last_modified"}:
+            continue
+        record.clears.add(column.attname)
     for key, raw in document.items():
         if key in columns:
             column = columns[key]
@@ -1012,8 +1015,19 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                 before = {
                     f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields
                 }
+            confidential = table == "location" and (
+                record.values.get("confidential") or (not is_new and instance.confidential)  # type: ignore[attr-defined]
+            )
             for column in spec.columns:
                 if column.name == "id":
+                    continue
+                incoming = record.values.get(column.attname, _empty_value(column))
+                if (
+                    confidential
+                    and column.name not in CONFIDENTIAL_LOCATION_COLUMNS
+                    and incoming in (None, "", {}, [])
+                ):
+                    # Exports leave these blank on purpose: a blank never erases them.
                     continue
                 if column.attname in record.values:
                     setattr(instance, column.attname, record.values[column.attname])
@@ -1031,7 +1045,9 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                 after = {
                     f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields
                 }
-                changed = [k for k, v in after.items() if before.get(k) != v and k != "updated_at"]
+                changed = [
+                    k for k, v in after.items() if k != "updated_at" and not _same(before.get(k), v)
+                ]
                 if changed:
                     instance.updated_at = now  # type: ignore[attr-defined]
                     plan.updates[table].append(instance)
@@ -1045,6 +1061,15 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                 progress("checking", done, total)
     _check_term_codes(collector, plan, report)
     return plan
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal as HSDS carries them (date-times to the millisecond)."""
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        return abs(old - new) < dt.timedelta(milliseconds=1) and (
+            old.microsecond // 1000 == new.microsecond // 1000
+        )
+    return bool(old == new)
 
 
 def _infer_program_organization(instance: Model, collector: Collector) -> None:
@@ -1082,6 +1107,7 @@ def _check_term_codes(collector: Collector, plan: Plan, report: ImportReport) ->
 
 def _write(plan: Plan, collector: Collector, progress: ProgressCallback | None) -> None:
     now = timezone.now()
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # HSDS: milliseconds
     for table in hsds.TABLE_ORDER:
         model = hsds.TABLE_MODELS[table]
         creates = plan.creates.get(table, [])
@@ -1120,6 +1146,24 @@ def _remove_unlisted(collector: Collector, plan: Plan) -> None:
         for batch in hsds.chunked(sorted(parents), 900):
             candidates.extend(model._default_manager.filter(**{f"{attname}__in": batch}))
         to_delete: list[uuid.UUID] = []
+        if table in {"address", "accessibility"}:
+            # Exports withhold these rows for confidential locations: their absence
+            # from a file says nothing.
+            hidden = set(
+                models.Location.objects.filter(
+                    pk__in=[row.location_id for row in candidates],  # type: ignore[attr-defined]
+                    confidential=True,
+                ).values_list("pk", flat=True)
+            )
+            candidates = [row for row in candidates if row.location_id not in hidden]  # type: ignore[attr-defined]
+        if table == "metadata":
+            hidden = set(
+                models.Location.objects.filter(
+                    pk__in=[row.resource_id for row in candidates],  # type: ignore[attr-defined]
+                    confidential=True,
+                ).values_list("pk", flat=True)
+            )
+            candidates = [row for row in candidates if row.resource_id not in hidden]  # type: ignore[attr-defined]
         for row in candidates:
             parent_id = getattr(row, attname)
             listed = in_file.get(row.pk)
@@ -1252,8 +1296,12 @@ def run_import(
                 transaction.set_rollback(True)
                 return report
             _write(plan, collector, progress)
+            changed = sum(report.created.values()) + sum(report.updated.values())
+            changed += sum(report.removed.values())
             if dry_run:
                 transaction.set_rollback(True)
+            elif not changed:
+                report.applied = True
             else:
                 from plainsight.audit.services import audit_record
 

@@ -1013,6 +1013,8 @@ class ImportJob(models.Model):
     # A name in the default storage (never a path outside it).
     file_name = models.CharField(_("stored file"), max_length=500)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    # JSON only: the HSDS record type of the documents ("" = detect from their keys).
+    entity = models.CharField(_("record type"), max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
