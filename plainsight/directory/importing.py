@@ -598,6 +598,14 @@ def collect_document(
     if problems:
         for problem in problems:
             collector.report.error(problem)
+        # Look for the other problems of the record too (formats the schema does not
+        # check), without keeping any of its rows.
+        scratch = Collector(ImportReport())
+        _flatten(table, document, source, scratch, parent=None)
+        reported = {p.field for p in problems}
+        for problem in scratch.report.errors:
+            if problem.field not in reported:
+                collector.report.error(problem)
         return
     _flatten(table, document, source, collector, parent=None)
 
