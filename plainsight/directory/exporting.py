@@ -79,6 +79,11 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
     yield [column.name for column in spec.columns]
     queryset = spec.model._default_manager.order_by("pk")
     confidential = hidden["location"]
+    zones: dict[Any, str] = (
+        dict(models.Location.objects.exclude(iana_timezone="").values_list("pk", "iana_timezone"))
+        if table == "schedule"
+        else {}
+    )
     for instance in queryset.iterator(chunk_size=2000):
         if instance.pk in hidden["any"]:
             continue
@@ -93,6 +98,13 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
         for column in spec.columns:
             if redact and column.name not in serializers.CONFIDENTIAL_LOCATION_COLUMNS:
                 row.append("")
+            elif table == "schedule" and column.name == "timezone" and instance.timezone is None:  # type: ignore[attr-defined]
+                # As in the API: HSDS readers need an offset; the zone name is authoritative.
+                zone = getattr(instance, "iana_timezone", "") or zones.get(
+                    getattr(instance, "location_id", None), ""
+                )
+                offset = serializers.utc_offset_now(zone)
+                row.append("" if offset is None else str(offset))
             else:
                 row.append(hsds.to_csv_value(column, getattr(instance, column.attname)))
         yield row

@@ -1041,6 +1041,10 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                     setattr(instance, column.attname, record.values[column.attname])
                 elif column.attname in record.clears:
                     setattr(instance, column.attname, _empty_value(column))
+            if table == "schedule" and instance.iana_timezone:  # type: ignore[attr-defined]
+                # The numeric offset is derived from the zone on export (it changes with
+                # daylight saving); the zone name is what counts.
+                instance.timezone = None  # type: ignore[attr-defined]
             if table == "program" and getattr(instance, "organization_id", None) is None:
                 _infer_program_organization(instance, collector)
             check_profile_rules(instance, record, report)

@@ -9,7 +9,9 @@ accessibility notes and the metadata that could spell them out.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -299,6 +301,10 @@ def render(
         value = hsds.to_json_value(column, getattr(instance, column.attname))
         if value is not None:
             document[column.name] = value
+    if table == "schedule" and "timezone" not in document:
+        offset = _current_utc_offset(instance, graph)
+        if offset is not None:
+            document["timezone"] = offset
     path = (*ancestors, table)
     for nested in spec.nested:
         if nested.key in skip:
@@ -321,6 +327,35 @@ def render(
             if child is not None:
                 document[nested.key] = render(nested.table, child, graph, full=full, ancestors=path)
     return document
+
+
+def _current_utc_offset(schedule: Model, graph: Graph) -> float | int | None:
+    """HSDS's numeric ``timezone`` for a schedule that only has an IANA zone.
+
+    HSDS readers without the profile take times without an offset as UTC, which would
+    put Kern's 8 am at midnight; giving the offset in force today is right until the
+    next daylight-saving change, and ``iana_timezone`` stays authoritative (the
+    importer ignores this number when a zone name is present).
+    """
+    zone_name = schedule.iana_timezone  # type: ignore[attr-defined]
+    if not zone_name:
+        location = graph.get("location", schedule.location_id)  # type: ignore[attr-defined]
+        zone_name = getattr(location, "iana_timezone", "") if location is not None else ""
+    return utc_offset_now(zone_name)
+
+
+def utc_offset_now(zone_name: str) -> float | int | None:
+    """The UTC offset in hours in force now in an IANA zone (None if unknown)."""
+    if not zone_name:
+        return None
+    try:
+        offset = dt.datetime.now(zoneinfo.ZoneInfo(zone_name)).utcoffset()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    if offset is None:
+        return None
+    hours = offset.total_seconds() / 3600
+    return int(hours) if hours.is_integer() else hours
 
 
 def _implied_by_nesting(table: str, column: hsds.Column) -> bool:

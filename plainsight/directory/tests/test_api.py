@@ -9,10 +9,11 @@ import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from plainsight.directory import models
+from plainsight.directory import importing, models
 from plainsight.directory.tests import factories
 from plainsight.directory.tests.conftest import (
     assert_no_secret,
@@ -334,3 +335,23 @@ def test_openapi_and_docs_load_nothing_from_elsewhere(client):
     assert not re.findall(r'src="(?:https?:)?//', html)
     assert not re.findall(r'<link[^>]+href="(?:https?:)?//', html)
     assert "<script>" not in html and "style=" not in html
+
+
+@pytest.mark.parametrize(
+    ("moment", "offset"), [("2026-01-15 18:00Z", -8), ("2026-07-15 18:00Z", -7)]
+)
+def test_schedules_carry_the_offset_in_force_and_the_iana_zone(client, moment, offset):
+    schedule = factories.ScheduleFactory.create()
+    with time_machine.travel(moment, tick=False):
+        document = get(client, f"/api/hsds/services/{schedule.service_id}")
+    (rendered,) = document["schedules"]
+    assert rendered["iana_timezone"] == "America/Los_Angeles"
+    assert rendered["timezone"] == offset
+    assert (rendered["opens_at"], rendered["closes_at"]) == ("08:00", "17:00")
+    # Importing the document back keeps the zone and does not store the derived offset.
+    report = importing.run_import(
+        [(json.dumps(document).encode(), "service.json")], file_format=models.ImportFormat.JSON
+    )
+    assert report.ok and not report.updated
+    schedule.refresh_from_db()
+    assert schedule.timezone is None
