@@ -16,11 +16,13 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Model
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from plainsight.audit.services import audit_record
-from plainsight.directory import exporting, importing
+from plainsight.directory import exporting, hsds, importing, models
 from plainsight.directory.models import ImportFormat, ImportJob, ImportStatus
 
 if TYPE_CHECKING:
@@ -150,6 +152,33 @@ def directory_export(
         with target.open("w", encoding="utf-8") as stream:
             return exporting.export_json(stream, kind=kind, progress=progress)
     return len(exporting.export_csv_package(target, progress=progress))
+
+
+def directory_record_delete(*, actor: User | None, instance: Model) -> int:
+    """Delete a directory row, the rows that belong to it, and their attributes and
+    metadata (which point at rows by id, without a foreign key). Audited.
+
+    Returns the number of rows deleted. Organizations with services are protected:
+    delete or move the services first (Django raises ``ProtectedError``).
+    """
+    table = next(name for name, model in hsds.TABLE_MODELS.items() if isinstance(instance, model))
+    with transaction.atomic():
+        collector = Collector(using=instance._state.db or "default")
+        collector.collect([instance])
+        ids: list[Any] = [obj.pk for objects in collector.data.values() for obj in objects]
+        for queryset in collector.fast_deletes:
+            ids.extend(queryset.values_list("pk", flat=True))
+        for batch in hsds.chunked(ids, 900):
+            models.Attribute.objects.filter(link_id__in=batch).delete()
+            models.Metadata.objects.filter(resource_id__in=batch).delete()
+        audit_record(
+            actor=actor,
+            action=f"directory.{table}_deleted",
+            target_type=table,
+            target_id=instance.pk,
+        )
+        deleted, _per_model = instance.delete()
+    return deleted
 
 
 def zip_directory(path: Path) -> bytes:

@@ -123,3 +123,31 @@ def test_background_import_queues_a_job(immediate_tasks, tmp_path, capsys):
     path.write_bytes(EXAMPLE)
     call_command("directory_import", str(path), "--background")
     assert "Queued import job" in capsys.readouterr().out
+
+
+def test_deleting_a_service_removes_its_rows_attributes_and_metadata(shelter):
+    import datetime as dt
+
+    phone = shelter.service.phones.get()
+    models.Metadata.objects.create(
+        resource_id=phone.pk,
+        resource_type="phone",
+        last_action_date=dt.date(2026, 1, 1),
+        last_action_type="create",
+        field_name="number",
+        updated_by="x",
+    )
+    deleted = services.directory_record_delete(actor=None, instance=shelter.service)
+    assert deleted >= 3
+    assert not models.Attribute.objects.filter(link_id=shelter.service.pk).exists()
+    assert not models.Metadata.objects.filter(resource_id=phone.pk).exists()
+    assert models.Location.objects.filter(pk=shelter.location.pk).exists()
+    assert AuditEvent.objects.filter(action="directory.service_deleted").exists()
+
+
+def test_an_organization_with_services_is_protected(shelter):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        services.directory_record_delete(actor=None, instance=shelter.organization)
+    assert models.Organization.objects.filter(pk=shelter.organization.pk).exists()
