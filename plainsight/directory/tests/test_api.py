@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plainsight.directory import importing, models
 from plainsight.directory.tests import factories
@@ -355,3 +357,39 @@ def test_schedules_carry_the_offset_in_force_and_the_iana_zone(client, moment, o
     assert report.ok and not report.updated
     schedule.refresh_from_db()
     assert schedule.timezone is None
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(
+        ["services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms"]
+    ),
+    params=st.dictionaries(
+        st.sampled_from(
+            [
+                "page",
+                "per_page",
+                "search",
+                "taxonomy_term_id",
+                "modified_after",
+                "full",
+                "lat",
+                "lon",
+                "radius",
+                "postcode",
+                "proximity",
+                "format",
+                "top_only",
+                "parent_id",
+            ]
+        ),
+        st.text(max_size=12),
+        max_size=4,
+    ),
+)
+def test_no_parameter_makes_the_api_fail(client, path, params):
+    response = client.get(f"/api/hsds/{path}", params)
+    assert response.status_code in (200, 400, 422), (params, response.content[:300])
+    assert response.json()
