@@ -1225,6 +1225,7 @@ def collect_file(
     file_format: str,
     entity: str | None,
     collector: Collector,
+    progress: ProgressCallback | None = None,
 ) -> None:
     """Read one JSON file or CSV package into the collector (reporting bad rows)."""
     report = collector.report
@@ -1238,6 +1239,8 @@ def collect_file(
             report.error(Problem("empty", file=file_name))
         for table, document, index in documents:
             collect_document(table, document, Source(file_name, index), collector)
+            if progress and index % 200 == 0:
+                progress("reading", index, len(documents))
         return
     files = read_csv_package(source, report)
     names = hsds.csv_table_names()
@@ -1290,7 +1293,12 @@ def run_import(
     try:
         for source, name in sources:
             collect_file(
-                source, file_name=name, file_format=file_format, entity=entity, collector=collector
+                source,
+                file_name=name,
+                file_format=file_format,
+                entity=entity,
+                collector=collector,
+                progress=progress,
             )
     except ImportError_ as stop:
         report.error(stop.problem)
