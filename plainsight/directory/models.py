@@ -357,6 +357,8 @@ class Service(HSDSModel):
         ]
         indexes = [
             models.Index(fields=["status", "name"], name="dir_service_status_name"),
+            # Lists are sorted by name then id: walking this index stops after a page.
+            models.Index(fields=["name", "id"], name="dir_service_name_id"),
             models.Index(fields=["last_modified"], name="dir_service_modified"),
             models.Index(fields=["updated_at"], name="dir_service_updated"),
             models.Index(fields=["assured_date"], name="dir_service_assured"),

@@ -21,6 +21,7 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -110,17 +111,16 @@ def taxonomy_term_with_descendants(term_id: uuid.UUID) -> set[uuid.UUID]:
     return result
 
 
-def _has_term(link: str, term_ids: Iterable[uuid.UUID]) -> Exists:
-    return Exists(
-        models.Attribute.objects.filter(link_id=OuterRef(link), taxonomy_term_id__in=term_ids)
-    )
+def _linked_to_terms(term_ids: Iterable[uuid.UUID]) -> QuerySet[models.Attribute, Any]:
+    """Ids of rows carrying any of the terms (an uncorrelated subquery: the database
+    reads the term's attributes once through the (taxonomy_term, link_id) index instead
+    of probing once per candidate row)."""
+    return models.Attribute.objects.filter(taxonomy_term_id__in=list(term_ids)).values("link_id")
 
 
-def _has_taxonomy(link: str, taxonomy_id: uuid.UUID) -> Exists:
-    return Exists(
-        models.Attribute.objects.filter(
-            link_id=OuterRef(link), taxonomy_term__taxonomy_detail_id=taxonomy_id
-        )
+def _linked_to_taxonomy(taxonomy_id: uuid.UUID) -> QuerySet[models.Attribute, Any]:
+    return models.Attribute.objects.filter(taxonomy_term__taxonomy_detail_id=taxonomy_id).values(
+        "link_id"
     )
 
 
@@ -151,9 +151,9 @@ def filter_services(
         )
     if taxonomy_term_id is not None:
         terms = taxonomy_term_with_descendants(taxonomy_term_id)
-        queryset = queryset.filter(_has_term("pk", terms))
+        queryset = queryset.filter(pk__in=_linked_to_terms(terms))
     if taxonomy_id is not None:
-        queryset = queryset.filter(_has_taxonomy("pk", taxonomy_id))
+        queryset = queryset.filter(pk__in=_linked_to_taxonomy(taxonomy_id))
     if organization_id is not None:
         queryset = queryset.filter(organization_id=organization_id)
     if modified_after is not None:
@@ -171,16 +171,28 @@ def services_serving_place_q(place: places.Place) -> Q:
     """Services whose structured service areas cover the place (ZIP or city).
 
     Services that state no structured area at all are kept, as HSDS's ``postcode``
-    filter asks ("if service_area is available…").
+    filter asks ("if service_area is available…"). Built from uncorrelated subqueries
+    driven by the (area_type, area_code) index, so the cost does not grow with the
+    number of services examined.
     """
-    structured = models.ServiceArea.objects.exclude(area_type="")
-    covering = structured.filter(
-        Q(service_id=OuterRef("pk")) | Q(service_at_location__service_id=OuterRef("pk"))
-    ).filter(_plain_area_q(place))
-    any_structured = structured.filter(
-        Q(service_id=OuterRef("pk")) | Q(service_at_location__service_id=OuterRef("pk"))
+    covering = models.ServiceArea.objects.filter(_plain_area_q(place))
+    structured = models.ServiceArea.objects.filter(area_type__in=models.AreaType.values)
+    return (
+        Q(pk__in=covering.filter(service__isnull=False).values("service_id"))
+        | Q(
+            pk__in=covering.filter(service_at_location__isnull=False).values(
+                "service_at_location__service_id"
+            )
+        )
+        | ~(
+            Q(pk__in=structured.filter(service__isnull=False).values("service_id"))
+            | Q(
+                pk__in=structured.filter(service_at_location__isnull=False).values(
+                    "service_at_location__service_id"
+                )
+            )
+        )
     )
-    return Q(Exists(covering)) | ~Q(Exists(any_structured))
 
 
 def _plain_area_q(place: places.Place) -> Q:
@@ -236,8 +248,14 @@ def services_near(queryset: QuerySet[models.Service], near: Near) -> QuerySet[mo
         .order_by("d")
         .values("d")[:1]
     )
+    # Candidates first, from the (latitude, longitude) index; the nearest-location
+    # subquery then runs for those services only.
+    candidates = models.ServiceAtLocation.objects.filter(
+        public_location_q("location__"), _box_q(near, "location__")
+    ).values("service_id")
     return (
-        queryset.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
+        queryset.filter(pk__in=candidates)
+        .annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
         .filter(distance_sq__isnull=False, distance_sq__lte=_radius_sq(near))
         .order_by("distance_sq", "name", "id")
     )
@@ -280,11 +298,11 @@ def filter_service_at_locations(
         )
     if taxonomy_term_id is not None:
         terms = taxonomy_term_with_descendants(taxonomy_term_id)
-        queryset = queryset.filter(_has_term("service_id", terms) | _has_term("pk", terms))
+        linked = _linked_to_terms(terms)
+        queryset = queryset.filter(Q(service_id__in=linked) | Q(pk__in=linked))
     if taxonomy_id is not None:
-        queryset = queryset.filter(
-            _has_taxonomy("service_id", taxonomy_id) | _has_taxonomy("pk", taxonomy_id)
-        )
+        linked = _linked_to_taxonomy(taxonomy_id)
+        queryset = queryset.filter(Q(service_id__in=linked) | Q(pk__in=linked))
     if organization_id is not None:
         queryset = queryset.filter(service__organization_id=organization_id)
     if modified_after is not None:
@@ -312,16 +330,18 @@ def filter_organizations(
             | Q(alternate_name__icontains=word)
             | Q(description__icontains=word)
         )
-    public_services = public_service_queryset().filter(organization_id=OuterRef("pk"))
+    public_services = public_service_queryset()
     if taxonomy_term_id is not None:
-        terms = taxonomy_term_with_descendants(taxonomy_term_id)
+        linked = _linked_to_terms(taxonomy_term_with_descendants(taxonomy_term_id))
         queryset = queryset.filter(
-            _has_term("pk", terms) | Exists(public_services.filter(_has_term("pk", terms)))
+            Q(pk__in=linked)
+            | Q(pk__in=public_services.filter(pk__in=linked).values("organization_id"))
         )
     if taxonomy_id is not None:
+        linked = _linked_to_taxonomy(taxonomy_id)
         queryset = queryset.filter(
-            _has_taxonomy("pk", taxonomy_id)
-            | Exists(public_services.filter(_has_taxonomy("pk", taxonomy_id)))
+            Q(pk__in=linked)
+            | Q(pk__in=public_services.filter(pk__in=linked).values("organization_id"))
         )
     return queryset
 

@@ -426,7 +426,7 @@ def generate(
             )
             made += 1
             summary.services += 1
-        if summary.organizations % 200 == 0:
+        if summary.organizations % 1000 == 0:
             writer.flush()
             if progress:
                 progress(made, services)
