@@ -239,12 +239,11 @@ def _page_rows(queryset: Any, params: PageParams, *, ordered_by_distance: bool) 
     if ordered_by_distance:
         return list(queryset[_slice(params)])
     ids = list(queryset.values_list("pk", flat=True)[_slice(params)])
-    by_id = {
-        row.pk: row
-        for row in queryset.model._default_manager.filter(pk__in=ids).select_related(
-            *_RELATED.get(queryset.model.__name__, ())
-        )
-    }
+    rows = queryset.model._default_manager.filter(pk__in=ids)
+    related = _RELATED.get(queryset.model.__name__, ())
+    if related:
+        rows = rows.select_related(*related)
+    by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
