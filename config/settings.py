@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     # --- end f2-accounts ---------------------------------------------------------------
+    # --- directory (issue 4: HSDS resource directory) ---
+    "plainsight.directory",
+    # --- end directory ---
 ]
 
 MIDDLEWARE = [

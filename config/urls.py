@@ -9,6 +9,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
 
 from plainsight.core import views as core_views
+from plainsight.directory.api import api as hsds_api  # directory (issue 4)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- end f2-accounts ----------------------------------------------------------------
     path("staff/", include("plainsight.core.staff_urls")),
     path("staff/alerts/", include("plainsight.scheduler.urls")),
+    # --- directory (issue 4): public, read-only HSDS 3.1 API, not language-prefixed ---
+    path("api/hsds/", hsds_api.urls),
+    # --- end directory ---
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,157 @@
+"""Export the directory as HSDS 3.1: JSON (the API's full documents) or the CSV package.
+
+Exports stream in chunks, so a directory of 100,000 services is written with flat
+memory. What a confidential location must never reveal is withheld exactly as in the
+API (``serializers.CONFIDENTIAL_LOCATION_COLUMNS``): addresses, accessibility and
+metadata rows of confidential locations are left out, and their location rows keep
+only the whitelisted columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+
+from plainsight.directory import hsds, models, serializers
+
+CHUNK = 200
+
+
+def _chunks(queryset: QuerySet[Any], size: int) -> Iterator[list[Any]]:
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def export_json(
+    stream: IO[str],
+    *,
+    kind: str = "service",
+    queryset: QuerySet[Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write a JSON array of fully nested services (or organizations with services).
+
+    Returns the number of top-level documents written.
+    """
+    if kind == "service":
+        queryset = queryset if queryset is not None else models.Service.objects.all()
+    else:
+        queryset = queryset if queryset is not None else models.Organization.objects.all()
+    total = queryset.count()
+    written = 0
+    stream.write("[")
+    for ids in _chunks(queryset, CHUNK):
+        if kind == "service":
+            graph = serializers.load_graph(service_ids=ids)
+            rows = sorted((graph.rows["service"][i] for i in ids), key=lambda r: str(r.pk))
+            documents = serializers.render_rows("service", rows, graph, full=True)
+        else:
+            graph = serializers.load_graph(
+                organization_ids=ids, services_of_organizations=models.Service.objects.all()
+            )
+            rows = sorted((graph.rows["organization"][i] for i in ids), key=lambda r: str(r.pk))
+            documents = serializers.render_rows("organization", rows, graph, full=True)
+        for document in documents:
+            stream.write("\n" if written == 0 else ",\n")
+            stream.write(json.dumps(document, ensure_ascii=False, sort_keys=False))
+            written += 1
+        if progress:
+            progress(written, total)
+    stream.write("\n]\n" if written else "]\n")
+    return written
+
+
+def _confidential_location_ids() -> set[Any]:
+    return set(models.Location.objects.filter(confidential=True).values_list("pk", flat=True))
+
+
+def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[str]]:
+    """CSV rows (header first) of one table, withholding confidential data."""
+    spec = hsds.spec(table)
+    yield [column.name for column in spec.columns]
+    queryset = spec.model._default_manager.order_by("pk")
+    confidential = hidden["location"]
+    zones: dict[Any, str] = (
+        dict(models.Location.objects.exclude(iana_timezone="").values_list("pk", "iana_timezone"))
+        if table == "schedule"
+        else {}
+    )
+    for instance in queryset.iterator(chunk_size=2000):
+        if instance.pk in hidden["any"]:
+            continue
+        if table in {"address", "accessibility"} and instance.location_id in confidential:  # type: ignore[attr-defined]
+            continue
+        if table == "metadata" and instance.resource_id in hidden["any"] | confidential:  # type: ignore[attr-defined]
+            continue
+        if table == "attribute" and instance.link_id in hidden["any"]:  # type: ignore[attr-defined]
+            continue
+        redact = table == "location" and instance.pk in confidential
+        row = []
+        for column in spec.columns:
+            if redact and column.name not in serializers.CONFIDENTIAL_LOCATION_COLUMNS:
+                row.append("")
+            elif table == "schedule" and column.name == "timezone" and instance.timezone is None:  # type: ignore[attr-defined]
+                # As in the API: HSDS readers need an offset; the zone name is authoritative.
+                zone = getattr(instance, "iana_timezone", "") or zones.get(
+                    getattr(instance, "location_id", None), ""
+                )
+                offset = serializers.utc_offset_now(zone)
+                row.append("" if offset is None else str(offset))
+            else:
+                row.append(hsds.to_csv_value(column, getattr(instance, column.attname)))
+        yield row
+
+
+def _hidden_ids() -> dict[str, set[Any]]:
+    confidential = _confidential_location_ids()
+    hidden_addresses = set(
+        models.Address.objects.filter(location_id__in=confidential).values_list("pk", flat=True)
+    )
+    hidden_access = set(
+        models.Accessibility.objects.filter(location_id__in=confidential).values_list(
+            "pk", flat=True
+        )
+    )
+    return {"location": confidential, "any": hidden_addresses | hidden_access}
+
+
+def export_csv_package(
+    target: Path, *, progress: Callable[[int, int], None] | None = None
+) -> list[str]:
+    """Write one CSV per HSDS table into ``target`` (a directory, or a ``.zip`` file).
+
+    Returns the file names written. Empty tables get a header-only file, so the package
+    always has the full set of HSDS files.
+    """
+    hidden = _hidden_ids()
+    names: list[str] = []
+    tables = [t for t in hsds.TABLE_ORDER]
+    if target.suffix.lower() == ".zip":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for index, table in enumerate(tables, start=1):
+                name = hsds.spec(table).csv_name
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n").writerows(iter_table_rows(table, hidden))
+                archive.writestr(name, buffer.getvalue())
+                names.append(name)
+                if progress:
+                    progress(index, len(tables))
+        return names
+    target.mkdir(parents=True, exist_ok=True)
+    for index, table in enumerate(tables, start=1):
+        name = hsds.spec(table).csv_name
+        with (target / name).open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(iter_table_rows(table, hidden))
+        names.append(name)
+        if progress:
+            progress(index, len(tables))
+    return names

@@ -1,0 +1,404 @@
+"""The map between HSDS 3.1 documents and the directory models.
+
+One table spec per HSDS table says which model holds it, which columns it has (the
+vendored schema's one-to-one properties, in schema order, then the PlainSight profile
+columns), which arrays and objects nest under it in the JSON shape, and how each value
+is converted. The API, the JSON and CSV exports and the importer all read this map,
+so a field added here appears everywhere at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models as dj_models
+
+from plainsight.directory import models
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema" / "schema"
+EXAMPLES_DIR = Path(__file__).resolve().parent / "hsds_schema" / "examples"
+HSDS_VERSION = "3.1"
+
+# Relations that carry no information of their own for a consumer and are never
+# followed when nesting (a location does not list its services-at-location, etc.).
+POLYMORPHIC = {"attributes": ("attribute", "link_id"), "metadata": ("metadata", "resource_id")}
+
+# Profile columns per table, with their JSON type (see docs/hsds-profile/).
+PROFILE_FIELDS: dict[str, dict[str, str]] = {
+    "organization": {"demo_data": "boolean", "translations": "object"},
+    "service": {
+        "police_report_required": "boolean",
+        "serves_minors_without_guardian": "boolean",
+        "tribal_eligibility": "string",
+        "tribal_affiliation": "string",
+        "immigration_status_neutral": "boolean",
+        "t_u_visa_assistance": "boolean",
+        "interpretation_available": "boolean",
+        "open_24_7": "boolean",
+        "free_of_charge": "boolean",
+        "delivery_methods": "array",
+        "verification_method": "string",
+        "demo_data": "boolean",
+        "translations": "object",
+    },
+    "location": {
+        "confidential": "boolean",
+        "confidential_access_note": "string",
+        "iana_timezone": "string",
+        "translations": "object",
+    },
+    "phone": {
+        "call_outcome": "string",
+        "available_24_7": "boolean",
+        "translations": "object",
+    },
+    "language": {"provided_by": "string"},
+    "schedule": {"iana_timezone": "string"},
+    "service_area": {"area_type": "string", "area_code": "string"},
+    "taxonomy": {"translations": "object"},
+    "taxonomy_term": {"translations": "object"},
+}
+
+# Model attribute names that differ from the HSDS column name.
+ATTNAME_OVERRIDES = {("taxonomy_term", "taxonomy_id"): "taxonomy_detail_id"}
+
+# Arrays that appear in HSDS documents but are not in the table's schema file
+# (organization.services in organization_full; service_at_location.service).
+EXTRA_ARRAYS = {"organization": {"services": ("service", "organization_id")}}
+EXTRA_OBJECTS = {"service_at_location": {"service": ("service", "service_id")}}
+
+TABLE_MODELS: dict[str, type[dj_models.Model]] = {
+    "organization": models.Organization,
+    "organization_identifier": models.OrganizationIdentifier,
+    "program": models.Program,
+    "service": models.Service,
+    "location": models.Location,
+    "service_at_location": models.ServiceAtLocation,
+    "address": models.Address,
+    "accessibility": models.Accessibility,
+    "contact": models.Contact,
+    "phone": models.Phone,
+    "language": models.Language,
+    "url": models.Url,
+    "schedule": models.Schedule,
+    "service_area": models.ServiceArea,
+    "cost_option": models.CostOption,
+    "funding": models.Funding,
+    "required_document": models.RequiredDocument,
+    "unit": models.Unit,
+    "service_capacity": models.ServiceCapacity,
+    "taxonomy": models.Taxonomy,
+    "taxonomy_term": models.TaxonomyTerm,
+    "attribute": models.Attribute,
+    "metadata": models.Metadata,
+    "meta_table_description": models.MetaTableDescription,
+}
+
+# Parents before children: the order rows are written in (and read for export).
+TABLE_ORDER = [
+    "organization",
+    "taxonomy",
+    "taxonomy_term",
+    "unit",
+    "program",
+    "service",
+    "location",
+    "service_at_location",
+    "organization_identifier",
+    "address",
+    "accessibility",
+    "contact",
+    "phone",
+    "language",
+    "url",
+    "schedule",
+    "service_area",
+    "cost_option",
+    "funding",
+    "required_document",
+    "service_capacity",
+    "attribute",
+    "metadata",
+    "meta_table_description",
+]
+
+# Tables whose rows only exist as part of a parent: a row that a parent in an import
+# no longer lists is removed. Organizations, services, locations, taxonomies, terms
+# and units are never removed by an import (mark a service defunct instead).
+DEPENDENT_TABLES = {
+    "service_at_location",
+    "organization_identifier",
+    "program",
+    "address",
+    "accessibility",
+    "contact",
+    "phone",
+    "language",
+    "url",
+    "schedule",
+    "service_area",
+    "cost_option",
+    "funding",
+    "required_document",
+    "service_capacity",
+    "attribute",
+    "metadata",
+}
+
+# References HSDS allows to point outside the data set (warn, do not refuse).
+SOFT_REFERENCES = {
+    ("organization", "parent_organization_id"),
+    ("taxonomy_term", "parent_id"),
+}
+
+
+class Kind:
+    UUID = "uuid"
+    STR = "str"
+    INT = "int"
+    FLOAT = "float"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+    TIME = "time"
+    BOOL = "bool"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One one-to-one column of a table."""
+
+    name: str  # HSDS / CSV / JSON name
+    attname: str  # model attribute
+    kind: str
+    json_type: str  # the schema's type ("string", "number", "boolean", "object", "array")
+    profile: bool = False
+    references: str | None = None  # table name, for foreign keys
+    nullable: bool = True
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Nested:
+    """An array or object of another table nested in this one's JSON shape."""
+
+    key: str
+    table: str
+    # For arrays: the child's column pointing at this row. For objects: this row's
+    # column pointing at the child.
+    column: str
+    many: bool
+
+
+@dataclass
+class TableSpec:
+    name: str
+    model: type[dj_models.Model]
+    schema_file: str
+    csv_name: str
+    required: tuple[str, ...]
+    tabular_required: tuple[str, ...]
+    columns: list[Column] = field(default_factory=list)
+    nested: list[Nested] = field(default_factory=list)
+
+    @property
+    def by_name(self) -> dict[str, Column]:
+        return {column.name: column for column in self.columns}
+
+    @property
+    def foreign_keys(self) -> list[Column]:
+        return [column for column in self.columns if column.references]
+
+    def nested_by_key(self) -> dict[str, Nested]:
+        return {n.key: n for n in self.nested}
+
+
+def _kind_for(model_field: dj_models.Field[Any, Any]) -> str:
+    if isinstance(model_field, dj_models.ForeignKey | dj_models.UUIDField):
+        return Kind.UUID
+    if isinstance(model_field, dj_models.DateTimeField):
+        return Kind.DATETIME
+    if isinstance(model_field, dj_models.DateField):
+        return Kind.DATE
+    if isinstance(model_field, dj_models.TimeField):
+        return Kind.TIME
+    if isinstance(model_field, dj_models.DecimalField):
+        return Kind.DECIMAL
+    if isinstance(model_field, dj_models.FloatField):
+        return Kind.FLOAT
+    if isinstance(model_field, dj_models.IntegerField):
+        return Kind.INT
+    if isinstance(model_field, dj_models.BooleanField):
+        return Kind.BOOL
+    if isinstance(model_field, dj_models.JSONField):
+        return Kind.JSON
+    return Kind.STR
+
+
+@cache
+def load_schema(file_name: str) -> dict[str, Any]:
+    with (SCHEMA_DIR / file_name).open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+def _ref_table(ref: str) -> str:
+    return ref.removesuffix(".json")
+
+
+@cache
+def table_specs() -> dict[str, TableSpec]:
+    """Every HSDS table, built from the vendored schema files and the models."""
+    specs: dict[str, TableSpec] = {}
+    for table, model in TABLE_MODELS.items():
+        schema = load_schema(f"{table}.json")
+        spec = TableSpec(
+            name=table,
+            model=model,
+            schema_file=f"{table}.json",
+            csv_name=schema["path"],
+            required=tuple(schema.get("required", ())),
+            tabular_required=tuple(schema.get("tabular_required", ())),
+        )
+        for name, prop in schema["properties"].items():
+            json_type = prop.get("type")
+            ref = prop.get("$ref") or (prop.get("items") or {}).get("$ref")
+            if json_type == "array" and ref:
+                child = _ref_table(ref)
+                if name in POLYMORPHIC:
+                    spec.nested.append(Nested(name, child, POLYMORPHIC[name][1], many=True))
+                else:
+                    spec.nested.append(Nested(name, child, f"{table}_id", many=True))
+                continue
+            if ref:
+                child = _ref_table(ref)
+                column = {"taxonomy_detail": "taxonomy_id"}.get(name, f"{name}_id")
+                spec.nested.append(Nested(name, child, column, many=False))
+                continue
+            spec.columns.append(_column(table, model, name, json_type or "string", False))
+        for name, json_type in PROFILE_FIELDS.get(table, {}).items():
+            spec.columns.append(_column(table, model, name, json_type, True))
+        for key, (child, column) in EXTRA_ARRAYS.get(table, {}).items():
+            spec.nested.append(Nested(key, child, column, many=True))
+        for key, (child, column) in EXTRA_OBJECTS.get(table, {}).items():
+            spec.nested.append(Nested(key, child, column, many=False))
+        specs[table] = spec
+    return specs
+
+
+def _column(
+    table: str, model: type[dj_models.Model], name: str, json_type: str, profile: bool
+) -> Column:
+    attname = ATTNAME_OVERRIDES.get((table, name), name)
+    field_name = attname.removesuffix("_id") if attname.endswith("_id") else attname
+    try:
+        model_field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:  # a plain column that ends in "_id" (link_id, resource_id)
+        model_field = model._meta.get_field(attname)
+    assert isinstance(model_field, dj_models.Field)
+    references = None
+    if isinstance(model_field, dj_models.ForeignKey):
+        related = model_field.related_model
+        references = next(
+            (name for name, candidate in TABLE_MODELS.items() if candidate is related), None
+        )
+    choices = tuple(str(value) for value, _label in (model_field.choices or ()))
+    return Column(
+        name=name,
+        attname=attname,
+        kind=_kind_for(model_field),
+        json_type=json_type,
+        profile=profile,
+        references=references,
+        nullable=bool(model_field.null),
+        max_length=getattr(model_field, "max_length", None),
+        choices=choices,
+    )
+
+
+def spec(table: str) -> TableSpec:
+    return table_specs()[table]
+
+
+def csv_table_names() -> dict[str, str]:
+    """CSV file name → table, e.g. "services.csv" → "service"."""
+    return {s.csv_name: s.name for s in table_specs().values()}
+
+
+# --- Values -----------------------------------------------------------------------------
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """ISO 8601 in UTC with milliseconds, as HSDS recommends ("…T10:30:45.123Z")."""
+    value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def to_json_value(column: Column, value: Any) -> Any:
+    """A model value as HSDS JSON, or None when the column is empty (then omitted)."""
+    if value is None or value == "":
+        return None
+    kind = column.kind
+    if kind == Kind.UUID:
+        return str(value)
+    if kind == Kind.DATETIME:
+        return format_datetime(value)
+    if kind == Kind.DATE:
+        return value.isoformat()
+    if kind == Kind.TIME:
+        return value.strftime("%H:%M") if not value.second else value.strftime("%H:%M:%S")
+    if kind == Kind.DECIMAL:
+        number = decimal.Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == Kind.FLOAT:
+        return int(value) if float(value).is_integer() else float(value)
+    if kind == Kind.BOOL:
+        # Non-null booleans default to False: only the informative True is written.
+        if value is False and not column.nullable:
+            return None
+        return bool(value)
+    if kind == Kind.JSON:
+        return value or None
+    return value
+
+
+def to_csv_value(column: Column, value: Any) -> str:
+    json_value = to_json_value(column, value)
+    if json_value is None:
+        return ""
+    if column.kind == Kind.BOOL:
+        return "true" if json_value else "false"
+    if column.kind == Kind.JSON:
+        if isinstance(json_value, list):
+            return ",".join(str(item) for item in json_value)
+        return json.dumps(json_value, ensure_ascii=False, sort_keys=True)
+    return str(json_value)
+
+
+def uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,71 @@
+"""Exports: valid HSDS, complete, and never a confidential address."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+
+from plainsight.directory import exporting, hsds, models
+from plainsight.directory.tests.conftest import assert_no_secret, validate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_json_export_of_services_validates(spec_examples, shelter):
+    stream = io.StringIO()
+    assert exporting.export_json(stream, kind="service") == 2
+    documents = json.loads(stream.getvalue())
+    for document in documents:
+        validate("service", document, profiled=False)
+        validate("service", document)
+    assert_no_secret(stream.getvalue())
+
+
+def test_json_export_of_organizations_nests_their_services(spec_examples, shelter):
+    stream = io.StringIO()
+    exporting.export_json(stream, kind="organization")
+    documents = json.loads(stream.getvalue())
+    assert len(documents) == 2
+    for document in documents:
+        validate("organization", document)
+        assert document["services"]
+    assert_no_secret(stream.getvalue())
+
+
+def test_empty_directory_exports_an_empty_list():
+    stream = io.StringIO()
+    assert exporting.export_json(stream) == 0
+    assert json.loads(stream.getvalue()) == []
+
+
+def test_csv_package_has_every_hsds_file_with_schema_columns(tmp_path, spec_examples):
+    names = exporting.export_csv_package(tmp_path / "pkg")
+    assert sorted(names) == sorted(s.csv_name for s in hsds.table_specs().values())
+    with (tmp_path / "pkg" / "services.csv").open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    schema_columns = [
+        name
+        for name, prop in hsds.load_schema("service.json")["properties"].items()
+        if prop.get("type") not in ("array", None) and "$ref" not in prop
+    ]
+    assert header[: len(schema_columns)] == schema_columns
+    assert "police_report_required" in header  # profile columns follow
+
+
+def test_csv_package_withholds_confidential_locations(tmp_path, shelter):
+    target = tmp_path / "pkg.zip"
+    exporting.export_csv_package(target)
+    with zipfile.ZipFile(target) as archive:
+        everything = "".join(archive.read(name).decode() for name in archive.namelist())
+        locations = list(csv.DictReader(io.StringIO(archive.read("locations.csv").decode())))
+        addresses = archive.read("addresses.csv").decode().splitlines()
+    assert_no_secret(everything)
+    (row,) = locations
+    assert row["confidential"] == "true" and row["latitude"] == "" and row["description"] == ""
+    assert row["confidential_access_note"]
+    assert len(addresses) == 1  # the header only
+    assert models.Address.objects.count() == 1  # still kept in the directory

@@ -1,0 +1,153 @@
+"""Import jobs: stored upload, run by a task that receives only the job id, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from plainsight.audit.models import AuditEvent
+from plainsight.directory import hsds, models, services
+from plainsight.directory.tests.conftest import assert_no_secret
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE = (hsds.EXAMPLES_DIR / "service_full.json").read_bytes()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_job_runs_through_the_task_with_only_its_id(
+    immediate_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(
+            actor=None,
+            content=EXAMPLE,
+            file_name="../../etc/service full.json",
+            file_format=models.ImportFormat.JSON,
+        )
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.SUCCEEDED
+    assert job.summary["created"]["service"] == 1
+    assert job.file_name.startswith(f"directory-imports/{job.pk}/")
+    assert ".." not in job.file_name
+    assert not default_storage.exists(job.file_name)  # the upload is not kept
+    assert models.Service.objects.count() == 1
+    actions = list(AuditEvent.objects.values_list("action", "target_id"))
+    assert ("directory.import_queued", str(job.pk)) in actions
+    assert ("directory.import", str(job.pk)) in actions
+
+
+def test_running_a_finished_job_again_does_nothing():
+    job = services.import_job_create(
+        actor=None, content=EXAMPLE, file_name="x.json", file_format="json", enqueue=False
+    )
+    services.import_job_run(job_id=job.pk)
+    again = services.import_job_run(job_id=job.pk)
+    assert again.status == models.ImportStatus.SUCCEEDED
+    assert models.Service.objects.count() == 1
+
+
+def test_failed_job_keeps_every_error_and_writes_nothing():
+    job = services.import_job_create(
+        actor=None,
+        content=b'[{"id": "x", "name": "y", "status": "open"}]',
+        file_name="bad.json",
+        file_format="json",
+        enqueue=False,
+        entity="service",
+    )
+    job = services.import_job_run(job_id=job.pk)
+    assert job.status == models.ImportStatus.FAILED
+    assert {e["field"] for e in job.errors} >= {"id", "status"}
+    assert all(e["message"] and e["file"] == "bad.json" and e["row"] == 1 for e in job.errors)
+    assert models.Service.objects.count() == 0
+
+
+def test_dry_run_job_is_validated_not_applied():
+    job = services.import_job_create(
+        actor=None,
+        content=EXAMPLE,
+        file_name="x.json",
+        file_format="json",
+        dry_run=True,
+        enqueue=False,
+    )
+    job = services.import_job_run(job_id=job.pk)
+    assert job.status == models.ImportStatus.VALIDATED
+    assert models.Service.objects.count() == 0
+
+
+def test_progress_is_reported():
+    seen = []
+    job = services.import_job_create(
+        actor=None, content=EXAMPLE, file_name="x.json", file_format="json", enqueue=False
+    )
+    services.import_job_run(job_id=job.pk, progress=lambda *args: seen.append(args))
+    assert ("reading", 23, 23) in seen
+    assert any(phase == "writing" for phase, *_ in seen)
+
+
+def test_uploads_are_checked():
+    with pytest.raises(services.ImportRejected):
+        services.import_job_create(actor=None, content=b"x", file_name="x", file_format="xml")
+
+
+def test_commands_import_export_and_report(tmp_path, capsys, shelter):
+    out = tmp_path / "export.zip"
+    call_command("directory_export", str(out))
+    call_command("directory_import", str(out), "--dry-run")
+    assert "Checked (dry run)" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "1", "name": "x", "status": "active"}]')
+    with pytest.raises(CommandError):
+        call_command("directory_import", str(bad), "--entity", "service")
+    output = capsys.readouterr().out
+    assert "bad.json:1 [id]" in output
+    json_out = tmp_path / "export.json"
+    call_command("directory_export", str(json_out))
+    assert_no_secret(json_out.read_text())
+    job = models.ImportJob.objects.first()
+    assert job is not None
+    call_command("directory_import", "--status", str(job.pk))
+    assert str(job.pk) in capsys.readouterr().out
+
+
+def test_background_import_queues_a_job(immediate_tasks, tmp_path, capsys):
+    path = tmp_path / "service.json"
+    path.write_bytes(EXAMPLE)
+    call_command("directory_import", str(path), "--background")
+    assert "Queued import job" in capsys.readouterr().out
+
+
+def test_deleting_a_service_removes_its_rows_attributes_and_metadata(shelter):
+    import datetime as dt
+
+    phone = shelter.service.phones.get()
+    models.Metadata.objects.create(
+        resource_id=phone.pk,
+        resource_type="phone",
+        last_action_date=dt.date(2026, 1, 1),
+        last_action_type="create",
+        field_name="number",
+        updated_by="x",
+    )
+    deleted = services.directory_record_delete(actor=None, instance=shelter.service)
+    assert deleted >= 3
+    assert not models.Attribute.objects.filter(link_id=shelter.service.pk).exists()
+    assert not models.Metadata.objects.filter(resource_id=phone.pk).exists()
+    assert models.Location.objects.filter(pk=shelter.location.pk).exists()
+    assert AuditEvent.objects.filter(action="directory.service_deleted").exists()
+
+
+def test_an_organization_with_services_is_protected(shelter):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        services.directory_record_delete(actor=None, instance=shelter.organization)
+    assert models.Organization.objects.filter(pk=shelter.organization.pk).exists()
