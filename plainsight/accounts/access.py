@@ -216,7 +216,9 @@ EXTERNAL_VIEW_POLICIES: dict[str, AccessPolicy] = {
 # Whole URL namespaces classified at once: for django-ninja APIs, whose URL patterns
 # carry no per-view attribute. Add e.g. "hsds": AccessPolicy(Kind.PUBLIC, reason=...)
 # for a public read-only API; a staff API needs per-operation role checks instead.
-NAMESPACE_POLICIES: dict[str, AccessPolicy] = {}
+NAMESPACE_POLICIES: dict[str, AccessPolicy] = {
+    "hsds": AccessPolicy(Kind.PUBLIC, reason="the public, read-only HSDS 3.1 directory API"),
+}
 
 
 def policy_of(view: object, url_name: str | None) -> AccessPolicy | None:
