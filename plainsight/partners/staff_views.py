@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plainsight.accounts import services as account_services
@@ -30,10 +29,13 @@ from plainsight.accounts.access import (
     staff_view,
 )
 from plainsight.accounts.forms import InviteForm, PersonFactsForm, RolesForm, attach_errors
-from plainsight.accounts.models import AccountToken, User
+from plainsight.accounts.links import access_link_path
+from plainsight.accounts.models import AccountToken, AccountTokenPurpose, User
+from plainsight.accounts.selectors import link_keys_problem
+from plainsight.accounts.services import IssuedLink
 from plainsight.audit.selectors import audit_actions_for, audit_events_for
 from plainsight.partners import selectors, services
-from plainsight.partners.forms import OrganizationForm
+from plainsight.partners.forms import OrganizationForm, OrganizationSetUpForm
 from plainsight.partners.models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -69,24 +71,45 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(roles=PLATFORM, scope=Scope.PLATFORM, methods=GET_POST)
+@staff_view(roles=PLATFORM, scope=Scope.PLATFORM, reauthenticate=True, methods=GET_POST)
 def organization_create(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None)
+    """Create an organization with its keys and invite its first admin.
+
+    The answer shows the recovery key once (never through ``messages``, which are kept
+    in the session) and the first admin's one-time link. Creating keys is a key change:
+    the platform admin confirms who they are first.
+    """
+    form = OrganizationSetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            organization = services.organization_create(
+            set_up = services.organization_set_up(
                 actor=request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                service_counties=form.cleaned_data["service_counties"],
+                name=data["name"],
+                kind=data["kind"],
+                service_counties=data["service_counties"],
+                admin_email=data["admin_email"],
+                admin_first_name=data["admin_first_name"],
+                admin_last_name=data["admin_last_name"],
             )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(
-                request, _("The organization was created. Now invite its first admin.")
+            first_admin = set_up.first_admin
+            link = _one_time_link(request, first_admin)
+            return render(
+                request,
+                "partners/staff/organization_created.html",
+                {
+                    "organization": set_up.organization,
+                    "recovery_key": set_up.recovery_key.formatted,
+                    "person": first_admin.user,
+                    "link": link,
+                    "code": first_admin.code,
+                    "carries_keys": first_admin.carries_keys,
+                    "expires_at": first_admin.expires_at,
+                },
             )
-            return redirect("partners_staff:organization", organization_id=organization.pk)
     return render(
         request, "partners/staff/organization_form.html", {"form": form, "organization": None}
     )
@@ -184,21 +207,21 @@ def organization(request: HttpRequest, organization_id: Any) -> HttpResponse:
     )
 
 
-def _set_password_link(request: HttpRequest, token: str) -> str:
-    return (
-        request.build_absolute_uri(reverse("accounts:set_password"))
-        + "?"
-        + urlencode({"token": token})
-    )
+def _one_time_link(request: HttpRequest, issued: IssuedLink) -> str:
+    """The link with its access code after '#' (see plainsight.accounts.links)."""
+    return request.build_absolute_uri(access_link_path(issued.code))
 
 
-def _send_link_by_email(request: HttpRequest, *, person: Any, link: str, kind: str) -> bool:
+def _send_link_by_email(
+    request: HttpRequest, *, person: Any, link: str, code: str, kind: str
+) -> bool:
     """Email the one-time link when a mail server is configured. True if sent."""
     if not settings.PLAINSIGHT_SEND_EMAIL:
         return False
     context = {
         "person": person,
         "link": link,
+        "code": code,
         "kind": kind,
         "site_name": settings.PLAINSIGHT_SITE_NAME,
     }
@@ -222,12 +245,15 @@ def person_invite(request: HttpRequest, organization_id: Any) -> HttpResponse:
         user=request.user, organization_id=organization_id
     )
     platform = is_platform_admin(request.user)
+    # Before the form is filled in: a locked keyring signs the admin out (KeysLocked),
+    # an admin without this organization's keys is told who can invite instead.
+    keys_problem = link_keys_problem(request=request, organization=organization)
     form = InviteForm(
         request.POST or None,
         include_platform_admin=platform,
         supervisors=selectors.supervisors_for(organization=organization),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not keys_problem and form.is_valid():
         data = form.cleaned_data
         try:
             issued = account_services.account_invite(
@@ -247,22 +273,35 @@ def person_invite(request: HttpRequest, organization_id: Any) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            link = _set_password_link(request, issued.token)
-            emailed = _send_link_by_email(request, person=issued.user, link=link, kind="invitation")
-            return render(
-                request,
-                "partners/staff/link_issued.html",
-                {
-                    "organization": organization,
-                    "person": issued.user,
-                    "link": link,
-                    "expires_at": issued.expires_at,
-                    "emailed": emailed,
-                    "kind": "invitation",
-                },
-            )
+            return _link_issued(request, organization=organization, issued=issued)
     return render(
-        request, "partners/staff/person_invite.html", {"organization": organization, "form": form}
+        request,
+        "partners/staff/person_invite.html",
+        {"organization": organization, "form": form, "keys_problem": keys_problem},
+    )
+
+
+def _link_issued(request: HttpRequest, *, organization: Any, issued: IssuedLink) -> HttpResponse:
+    """The page that shows a new one-time link and its access code, once."""
+    kind = "invitation" if issued.purpose == AccountTokenPurpose.INVITATION else "reset"
+    link = _one_time_link(request, issued)
+    emailed = _send_link_by_email(
+        request, person=issued.user, link=link, code=issued.code, kind=kind
+    )
+    return render(
+        request,
+        "partners/staff/link_issued.html",
+        {
+            "organization": organization,
+            "person": issued.user,
+            "link": link,
+            "code": issued.code,
+            "carries_keys": issued.carries_keys,
+            "keys_left_behind": issued.keys_left_behind,
+            "expires_at": issued.expires_at,
+            "emailed": emailed,
+            "kind": kind,
+        },
     )
 
 
@@ -389,8 +428,9 @@ def person_deactivate(request: HttpRequest, organization_id: Any, person_id: Any
 def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> HttpResponse:
     """Reset a person's access (asks the admin to confirm who they are first)."""
     organization, person = _person(request, organization_id, person_id)
-    errors: list[str] = []
-    if request.method == "POST":
+    keys_problem = link_keys_problem(request=request, organization=organization)
+    errors: list[str] = [keys_problem] if keys_problem else []
+    if request.method == "POST" and not keys_problem:
         try:
             issued = account_services.account_access_reset(
                 actor=request.user,  # type: ignore[arg-type]
@@ -401,20 +441,7 @@ def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> 
         except ValidationError as error:
             errors = error.messages
         else:
-            link = _set_password_link(request, issued.token)
-            emailed = _send_link_by_email(request, person=person, link=link, kind="reset")
-            return render(
-                request,
-                "partners/staff/link_issued.html",
-                {
-                    "organization": organization,
-                    "person": person,
-                    "link": link,
-                    "expires_at": issued.expires_at,
-                    "emailed": emailed,
-                    "kind": "reset",
-                },
-            )
+            return _link_issued(request, organization=organization, issued=issued)
     return render(
         request,
         "partners/staff/person_reset.html",
@@ -422,6 +449,7 @@ def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> 
             "organization": organization,
             "person": person,
             "errors": errors,
+            "keys_problem": keys_problem,
             "is_self": person.pk == request.user.pk,
         },
     )
