@@ -34,6 +34,7 @@ from plainsight.accounts.models import AccountToken, AccountTokenPurpose, User
 from plainsight.accounts.selectors import link_keys_problem
 from plainsight.accounts.services import IssuedLink
 from plainsight.audit.selectors import audit_actions_for, audit_events_for
+from plainsight.keys.selectors import organization_key_holders
 from plainsight.partners import selectors, services
 from plainsight.partners.forms import OrganizationForm, OrganizationSetUpForm
 from plainsight.partners.models import Membership, Role
@@ -176,6 +177,8 @@ class PersonRow:
     person: User
     roles: list[Membership]
     pending_link: AccountToken | None
+    # Whether the person holds the organization's keys (None: the organization has none).
+    has_keys: bool | None = None
 
 
 def _pending_link(person: User) -> AccountToken | None:
@@ -189,6 +192,7 @@ def organization(request: HttpRequest, organization_id: Any) -> HttpResponse:
     organization = selectors.organization_for_admin(
         user=request.user, organization_id=organization_id
     )
+    holders = organization_key_holders(organization=organization)
     rows = [
         PersonRow(
             person=person,
@@ -197,13 +201,14 @@ def organization(request: HttpRequest, organization_id: Any) -> HttpResponse:
                 key=lambda m: m.role,
             ),
             pending_link=_pending_link(person),
+            has_keys=None if holders is None else person.pk in holders,
         )
         for person in selectors.people_for(user=request.user, organization=organization)
     ]
     return render(
         request,
         "partners/staff/organization.html",
-        {"organization": organization, "rows": rows},
+        {"organization": organization, "rows": rows, "has_keys": holders is not None},
     )
 
 
