@@ -433,11 +433,13 @@ def test_expired_keys_make_the_link_invalid(admin, organization, keyed) -> None:
         issued = invite(admin, organization, keyring=keyed)
     grant = PendingGrant.objects.get()
     PendingGrant.objects.filter(pk=grant.pk).update(expires_at=T0)
-    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        with pytest.raises(services.InvalidToken):
-            services.account_password_set_from_token(
-                token=issued.token, keys_secret=issued.keys_secret, new_password=NEW_PASSWORD
-            )
+    with (
+        time_machine.travel(T0 + timedelta(minutes=1), tick=False),
+        pytest.raises(services.InvalidToken),
+    ):
+        services.account_password_set_from_token(
+            token=issued.token, keys_secret=issued.keys_secret, new_password=NEW_PASSWORD
+        )
 
 
 def test_access_reset_drops_old_key_copies_and_carries_the_keys(admin, organization, keyed) -> None:
