@@ -25,7 +25,7 @@ from plainsight.accounts.models import User
 from plainsight.accounts.tests.factories import UserFactory, enrol_totp
 from plainsight.audit.models import AuditEvent
 from plainsight.keys.conf import cookie_name
-from plainsight.keys.errors import WrongPassword
+from plainsight.keys.errors import InvalidRecoveryKey, WrongPassword
 from plainsight.keys.models import MemberKeyWrap, PendingGrant
 from plainsight.keys.services import (
     keyring_unlock_with_password,
@@ -446,3 +446,45 @@ def test_an_expired_link_loses_its_keys_with_it(shelter) -> None:
         assert expired_links_purge() == {"purged": 1}
         assert timezone.now() >= token_expiry
     assert not PendingGrant.objects.filter(user=person).exists()
+
+
+def test_an_admin_replaces_the_recovery_key_after_confirming_who_they_are(shelter) -> None:
+    url = reverse(
+        "partners_staff:recovery_key_replace", kwargs={"organization_id": shelter.organization.pk}
+    )
+    page = shelter.admin.client.get(
+        reverse("partners_staff:organization", kwargs={"organization_id": shelter.organization.pk})
+    )
+    assert url in page.content.decode()
+    assert "reauthenticate" in shelter.admin.client.post(url)["Location"]  # a key change
+    assert recovery_unwrap(organization=shelter.organization, recovery_key=shelter.recovery_key)
+    shelter.admin.client.post(reverse("account_reauthenticate"), {"password": ADMIN_PASSWORD})
+    response = shelter.admin.client.post(url)
+    assert response.status_code == 200
+    new_key = response.context["recovery_key"]
+    assert new_key != shelter.recovery_key and new_key in response.content.decode()
+    with pytest.raises(InvalidRecoveryKey):
+        recovery_unwrap(organization=shelter.organization, recovery_key=shelter.recovery_key)
+    assert recovery_unwrap(organization=shelter.organization, recovery_key=new_key).can_open(
+        shelter.organization
+    )
+    assert AuditEvent.objects.filter(
+        action="keys.recovery_replaced", actor=shelter.admin.user
+    ).exists()
+
+
+def test_only_someone_holding_the_keys_replaces_the_recovery_key(shelter) -> None:
+    platform = UserFactory.create(password="platform passphrase")
+    MembershipFactory.create(
+        user=platform, organization=OrganizationFactory.create(), role=Role.PLATFORM_ADMIN
+    )
+    client = Client()
+    sign_in(client, platform, password="platform passphrase", totp_secret=enrol_totp(platform))
+    mark_reauthenticated(client, platform)
+    url = reverse(
+        "partners_staff:recovery_key_replace", kwargs={"organization_id": shelter.organization.pk}
+    )
+    response = client.post(url)
+    assert b"You do not hold the keys of Valley Shelter" in response.content
+    assert "recovery_key" not in response.context
+    assert recovery_unwrap(organization=shelter.organization, recovery_key=shelter.recovery_key)

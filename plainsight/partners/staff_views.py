@@ -34,7 +34,12 @@ from plainsight.accounts.models import AccountToken, AccountTokenPurpose, User
 from plainsight.accounts.selectors import link_keys_problem
 from plainsight.accounts.services import IssuedLink
 from plainsight.audit.selectors import audit_actions_for, audit_events_for
-from plainsight.keys.selectors import organization_key_holders
+from plainsight.keys.selectors import (
+    keyring_for,
+    organization_key_holders,
+    organization_keys_exist,
+)
+from plainsight.keys.services import organization_recovery_key_replace
 from plainsight.partners import selectors, services
 from plainsight.partners.forms import OrganizationForm, OrganizationSetUpForm
 from plainsight.partners.models import Membership, Role
@@ -457,6 +462,43 @@ def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> 
             "keys_problem": keys_problem,
             "is_self": person.pk == request.user.pk,
         },
+    )
+
+
+# --- Keys of an organization ------------------------------------------------------------
+
+
+@staff_view(roles=ADMIN_ROLES, scope=Scope.ORGANIZATION, reauthenticate=True, methods=GET_POST)
+def recovery_key_replace(request: HttpRequest, organization_id: Any) -> HttpResponse:
+    """Replace the organization's recovery key (a custodian left, a copy may have been
+    seen). Needs the keys in the admin's session and a fresh confirmation of who they
+    are; the new key is shown once, in this answer."""
+    organization = selectors.organization_for_admin(
+        user=request.user, organization_id=organization_id
+    )
+    problem = ""
+    if not organization_keys_exist(organization=organization):
+        problem = _("This organization has no keys yet, so it has no recovery key.")
+    elif not keyring_for(request).can_open(organization):
+        problem = _(
+            "You do not hold the keys of %(organization)s, so you cannot replace its"
+            " recovery key. Ask one of its organization admins."
+        ) % {"organization": organization.name}
+    if request.method == "POST" and not problem:
+        recovery_key = organization_recovery_key_replace(
+            keyring=keyring_for(request),
+            organization=organization,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        return render(
+            request,
+            "partners/staff/recovery_key_replaced.html",
+            {"organization": organization, "recovery_key": recovery_key.formatted},
+        )
+    return render(
+        request,
+        "partners/staff/recovery_key_replace.html",
+        {"organization": organization, "problem": problem},
     )
 
 
