@@ -436,7 +436,7 @@ KEYS_PENDING_GRANT_SECONDS = int(env("KEYS_PENDING_GRANT_SECONDS", str(72 * 60 *
 KEYS_COOKIE_SECURE = SESSION_COOKIE_SECURE
 KEYS_COOKIE_SAMESITE = "Strict"
 KEYS_COOKIE_PATH = "/"
-# The set-password page of a one-time link, with "{token}" where the link secret goes,
-# e.g. "https://plainsight.example.org/accounts/access/{token}/". Used by the recovery
-# commands to print a full link; left empty they print the token alone.
-KEYS_GRANT_LINK_URL = env("KEYS_GRANT_LINK_URL", "")
+# Where staff open PlainSight (scheme and host, no path): management commands that print
+# one-time links (staff_invite, keys_provision, keys_recover) put it in front of
+# /staff/account/welcome/#<access code>. The staff app itself uses the request's host.
+PLAINSIGHT_BASE_URL = env("PLAINSIGHT_BASE_URL", "http://127.0.0.1:8000")

@@ -1,9 +1,12 @@
-"""Demo people of the Kern deployment: one per role, with two factors ready.
+"""Demo people of the Kern deployment: one per role, with two factors ready, and the
+keys of their demo organizations.
 
-Passwords and TOTP secrets are random per installation, generated once and kept in
-``var/demo-credentials.txt`` (git-ignored), which is read back on every load so the
-load is idempotent. People are created through the real services (invitation, then
-the one-time link), so demo accounts go through the same code paths as real ones.
+Passwords, TOTP secrets and the demo organizations' recovery keys are random per
+installation, generated once and kept in ``var/demo-credentials.txt`` (git-ignored),
+which is read back on every load so the load is idempotent. People are created through
+the real services (invitation, then the one-time link), so demo accounts go through the
+same code paths as real ones; each demo organization gets its keys, wrapped under its
+demo people's passwords, from ``plainsight.keys.demo_support.demo_keys_ensure``.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
 from django.conf import settings
+from django.core.management.base import CommandError
 
 from plainsight.accounts import services
 from plainsight.accounts.models import User
 from plainsight.audit.services import audit_record
+from plainsight.keys.demo_support import demo_keys_ensure
+from plainsight.keys.errors import KeysError
 from plainsight.partners.demo import ensure_organizations, refuse_in_production
 from plainsight.partners.models import Membership, Organization, Role
 
@@ -75,6 +81,7 @@ def credentials_path() -> Path:
 
 
 _LINE = re.compile(r"^(email|password|totp_secret):\s*(\S+)\s*$")
+_KEY_LINE = re.compile(r"^(organization|recovery_key):\s*(\S+)\s*$")
 
 
 def read_credentials(path: Path) -> dict[str, dict[str, str]]:
@@ -95,8 +102,29 @@ def read_credentials(path: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+def read_recovery_keys(path: Path) -> dict[str, str]:
+    """organization slug -> recovery key, from a credentials file."""
+    found: dict[str, str] = {}
+    if not path.exists():
+        return found
+    slug: str | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _KEY_LINE.match(line.strip())
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "organization":
+            slug = value
+        elif slug is not None:
+            found[slug] = value
+            slug = None
+    return found
+
+
 def _write_credentials(
-    path: Path, rows: list[tuple[DemoPerson, User, str, dict[str, str]]]
+    path: Path,
+    rows: list[tuple[DemoPerson, User, str, dict[str, str]]],
+    recovery_keys: list[tuple[Organization, str]],
 ) -> None:
     lines = [
         "# PlainSight demo people: for trying PlainSight on this computer only.",
@@ -117,6 +145,20 @@ def _write_credentials(
             f"totp_secret: {creds['totp_secret']}",
             "",
         ]
+    lines += [
+        "# Recovery keys of the demo organizations. A real organization's recovery key is",
+        "# shown once and kept on paper, offline (docs/runbooks/keys.md); these are here so",
+        "# you can try the runbook, e.g.",
+        "#     .venv/bin/python manage.py keys_recover <organization> <email>",
+        "",
+    ]
+    for organization, recovery_key in recovery_keys:
+        lines += [
+            f"[keys] {organization.name}",
+            f"organization: {organization.slug}",
+            f"recovery_key: {recovery_key}",
+            "",
+        ]
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text("\n".join(lines), encoding="utf-8")
@@ -124,11 +166,13 @@ def _write_credentials(
     temporary.replace(path)
 
 
-def _ensure_password(person: DemoPerson, user: User, password: str) -> None:
+def _ensure_password(person: DemoPerson, user: User, password: str) -> User:
+    """The person with ``password`` (reset through the real services if it changed; the
+    reset drops their old key copies, which ``_ensure_keys`` then gives back)."""
     if user.has_usable_password() and user.check_password(password):
-        return
+        return user
     issued = services.account_access_reset(actor=None, user=user)
-    services.account_password_set_from_token(token=issued.token, new_password=password)
+    return services.account_password_set_from_token(token=issued.token, new_password=password)
 
 
 def _ensure_totp(user: User, secret: str) -> None:
@@ -183,7 +227,7 @@ def load(stdout: Any) -> None:
             user = issued.user
             user.is_demo = True
             user.save(update_fields=["is_demo"])
-            services.account_password_set_from_token(
+            user = services.account_password_set_from_token(
                 token=issued.token, new_password=creds["password"]
             )
         else:
@@ -203,9 +247,42 @@ def load(stdout: Any) -> None:
                     target_id=membership.pk,
                     organization=organization,
                 )
-            _ensure_password(person, user, creds["password"])
+            user = _ensure_password(person, user, creds["password"])
         _ensure_totp(user, creds["totp_secret"])
         by_role[person.role] = user
         rows.append((person, user, organization.name, creds))
-    _write_credentials(path, rows)
+    recovery_keys = _ensure_keys(organizations, rows, read_recovery_keys(path))
+    _write_credentials(path, rows, recovery_keys)
     stdout.write(f"Demo people: {len(rows)} (credentials in {path})")
+
+
+def _ensure_keys(
+    organizations: dict[str, Organization],
+    rows: list[tuple[DemoPerson, User, str, dict[str, str]]],
+    known: dict[str, str],
+) -> list[tuple[Organization, str]]:
+    """Keys for every demo organization, wrapped under its demo people's passwords."""
+    recovery_keys: list[tuple[Organization, str]] = []
+    for key, organization in organizations.items():
+        passwords = {
+            user: creds["password"]
+            for person, user, _name, creds in rows
+            if person.organization == key
+        }
+        try:
+            recovery_key = demo_keys_ensure(
+                organization=organization,
+                passwords=passwords,
+                recovery_key=known.get(organization.slug),
+            )
+        except KeysError:
+            raise CommandError(
+                f"Nobody can open the keys of the demo organization {organization.slug!r} any"
+                " more: its recovery key and its people's passwords were in the demo"
+                " credentials file, which is gone or was changed. That is what key custody"
+                " promises. Start the demo over: `make clean` (deletes var/, the demo"
+                " database included), then `make run`."
+            ) from None
+        if recovery_key:
+            recovery_keys.append((organization, recovery_key))
+    return recovery_keys

@@ -47,10 +47,31 @@ class StaffMFAReauthenticateForm(_LockoutAwareMixin, ReauthenticateForm):
     pass
 
 
+class AccessCodeForm(forms.Form):
+    """The code of a one-time link (filled in from the link by access-link.js, or pasted)."""
+
+    code = forms.CharField(
+        label=_("Access code"),
+        max_length=300,
+        help_text=_(
+            "The long code at the end of your link, after the # sign, or the access code"
+            " your admin gave you."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+
 class SetPasswordForm(forms.Form):
     """Choose a password (from an invitation or a reset link)."""
 
-    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=300)
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,

@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 
 from plainsight.accounts import services
 from plainsight.accounts.access import Scope, account_view, active_memberships, public_view
-from plainsight.accounts.forms import PasswordChangeForm, SetPasswordForm, attach_errors
-from plainsight.accounts.selectors import account_token_for
+from plainsight.accounts.forms import (
+    AccessCodeForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    attach_errors,
+)
+from plainsight.accounts.selectors import AccessLink, CodeProblem, access_link_for
 
 LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -28,49 +33,99 @@ def account_home(request: HttpRequest) -> HttpResponse:
     return render(request, "account/home.html", {"memberships": memberships})
 
 
-def _invalid_link(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/link_invalid.html", status=400)
+def _code_page(request: HttpRequest, form: AccessCodeForm, *, status: int = 200) -> HttpResponse:
+    return render(request, "account/access_code.html", {"form": form}, status=status)
+
+
+def _code_refused(request: HttpRequest, code: str, problem: CodeProblem) -> HttpResponse:
+    """The code form again, saying why the code does not work (nothing was saved)."""
+    message = (
+        services.incomplete_code_message()
+        if problem == CodeProblem.INCOMPLETE
+        else _(
+            "This link does not work any more. It may have been used already, replaced by a"
+            " newer one, or it has expired. Ask your organization's admin for a new link."
+        )
+    )
+    form = AccessCodeForm({"code": code})
+    form.is_valid()
+    form.add_error("code", message)
+    return _code_page(request, form, status=400)
+
+
+def _password_page(
+    request: HttpRequest, form: SetPasswordForm, link: AccessLink, *, status: int = 200
+) -> HttpResponse:
+    record = link.record
+    assert record is not None
+    return render(
+        request,
+        "account/set_password.html",
+        {"form": form, "link": record, "person": record.user, "carries_keys": link.keys_secret},
+        status=status,
+    )
 
 
 @public_view(
-    reason="the one-time link (256-bit token, stored hashed, one use, expiring) is the credential",
+    reason=(
+        "the one-time link's access code (a 256-bit account token stored hashed, one use,"
+        " expiring, plus the keys' link secret) is the credential; it arrives after '#'"
+        " and then only in POST bodies"
+    ),
     methods=("GET", "HEAD", "POST"),
 )
 def set_password_from_link(request: HttpRequest) -> HttpResponse:
-    """Accept an invitation or use a reset link. The token travels in the query string
-    and the form body, never in the path (access logs record paths)."""
-    if request.method == "POST":
-        form = SetPasswordForm(request.POST)
-        token = request.POST.get("token", "")
-    else:
-        token = request.GET.get("token", "")
-        form = SetPasswordForm(initial={"token": token})
-    record = account_token_for(token=token)
-    if record is None:
-        return _invalid_link(request)
-    if request.method == "POST" and form.is_valid():
+    """Accept an invitation or use a reset link, in two steps on one URL.
+
+    1. The access code (``plainsight.accounts.links``): access-link.js copies it from
+       the link's ``#`` part and sends it; without JavaScript the person pastes it.
+    2. The new password, with the code carried in a hidden field.
+
+    The code never appears in a URL the server sees (paths and query strings reach
+    access logs), only in POST bodies.
+    """
+    if request.method != "POST":
+        return _code_page(request, AccessCodeForm())
+    if request.POST.get("step") != "password":
+        form = AccessCodeForm(request.POST)
+        if not form.is_valid():
+            return _code_page(request, form, status=400)
+        code = form.cleaned_data["code"]
+        link = access_link_for(code=code)
+        if not link.ok:
+            return _code_refused(request, code, link.problem)
+        return _password_page(request, SetPasswordForm(initial={"code": code}), link)
+
+    password_form = SetPasswordForm(request.POST)
+    code = request.POST.get("code", "")
+    link = access_link_for(code=code)
+    if not link.ok:
+        return _code_refused(request, code, link.problem)
+    if password_form.is_valid():
+        password = password_form.cleaned_data["new_password1"]
         try:
             user = services.account_password_set_from_token(
-                token=form.cleaned_data["token"],
-                new_password=form.cleaned_data["new_password1"],
+                token=link.token,
+                keys_secret=link.keys_secret,
+                new_password=password,
                 request=request,
             )
         except services.InvalidToken:
-            return _invalid_link(request)
+            return _code_refused(request, code, CodeProblem.INVALID)
+        except services.InvalidAccessCode:
+            return _code_refused(request, code, CodeProblem.INCOMPLETE)
         except ValidationError as error:
-            attach_errors(form, _password_errors(error))
+            attach_errors(password_form, _password_errors(error))
         else:
             login(request, user, backend=LOGIN_BACKEND)
+            # The password just chosen opens the keys it was just given.
+            services.account_login_password_verified(request=request, user=user, password=password)
             messages.success(
                 request,
                 _("Your password is set. Now add a second factor: it is needed at every login."),
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
-    return render(
-        request,
-        "account/set_password.html",
-        {"form": form, "link": record, "person": record.user},
-    )
+    return _password_page(request, password_form, link)
 
 
 def _password_errors(error: ValidationError) -> ValidationError:

@@ -41,9 +41,3 @@ def cookie_path() -> str:
 def cookie_samesite() -> Literal["Lax", "Strict"]:
     # "Strict" unless a deployment deliberately relaxes it; "None" is never allowed.
     return "Lax" if getattr(settings, "KEYS_COOKIE_SAMESITE", "Strict") == "Lax" else "Strict"
-
-
-def grant_link_url(token: str) -> str:
-    """The full set-password link for a pending grant, if KEYS_GRANT_LINK_URL is set."""
-    template = str(getattr(settings, "KEYS_GRANT_LINK_URL", ""))
-    return template.replace("{token}", token) if "{token}" in template else ""

@@ -144,3 +144,12 @@ def pending_grant_exists_for(*, user: User) -> bool:
     """Whether a one-time key link is waiting for this person (the set-password page then
     insists on the link's code, so the person does not end up without keys)."""
     return PendingGrant.objects.filter(user=user).exists()
+
+
+def organization_key_holders(*, organization: Organization) -> frozenset[int] | None:
+    """Ids of the people holding the organization's keys; ``None`` if it has no keys."""
+    if not organization_keys_exist(organization=organization):
+        return None
+    return frozenset(
+        MemberKeyWrap.objects.filter(organization=organization).values_list("user_id", flat=True)
+    )

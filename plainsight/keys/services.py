@@ -343,6 +343,22 @@ def member_keys_revoke(
         )
 
 
+def member_keys_discard_all(*, user: User, actor: User | None = None) -> int:
+    """Delete every copy of the person's keys, and every link still waiting to give them
+    keys (an access reset took their password away and replaced their link).
+
+    The copies were wrapped under a password that is no longer the person's; whoever
+    learns it must not keep a way in. The reset's new link carries fresh copies
+    (``pending_grants_create`` afterwards). Each deleted copy is audited
+    (``keys.wrap_discarded``). Returns how many copies were deleted.
+    """
+    with transaction.atomic():
+        wraps = list(MemberKeyWrap.objects.select_for_update().filter(user=user))
+        _discard_wraps(wraps=wraps, actor=actor)
+        PendingGrant.objects.filter(user=user).delete()
+    return len(wraps)
+
+
 # --- One-time grants for invitations and access resets ---------------------------------
 
 

@@ -21,3 +21,13 @@ class OrganizationForm(forms.Form):
     def clean_service_counties(self) -> list[str]:
         raw = self.cleaned_data.get("service_counties") or ""
         return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class OrganizationSetUpForm(OrganizationForm):
+    """A new organization and its first admin (who receives its keys)."""
+
+    admin_email = forms.EmailField(label=_("First admin's email address"), max_length=150)
+    admin_first_name = forms.CharField(label=_("First admin's first name"), max_length=150)
+    admin_last_name = forms.CharField(
+        label=_("First admin's last name"), max_length=150, required=False
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 
 from plainsight.accounts.access import can_administer, is_platform_admin
 from plainsight.accounts.models import AccountToken, User
+from plainsight.accounts.services import IssuedLink, account_invite
 from plainsight.audit.services import audit_record
+from plainsight.keys.keyring import RecoveryKey
+from plainsight.keys.services import member_keys_revoke, organization_keys_provision
 from plainsight.partners.models import Membership, Organization, OrganizationKind, Role
 
 COUNTY_PATTERN = re.compile(r"^[^\W\d_][\w .'\-]{0,59}$")
@@ -97,7 +101,11 @@ def organization_create(
     service_counties: Iterable[str] = (),
     is_demo: bool = False,
 ) -> Organization:
-    """A new partner organization (platform admins only; ``actor=None`` is the system)."""
+    """A new partner organization row (platform admins only; ``actor=None`` is the system).
+
+    Without keys: real organizations are created by :func:`organization_set_up`; demo
+    organizations get theirs from the demo loader (``demo_keys_ensure``).
+    """
     _check_platform_admin(actor)
     name = _clean_organization_fields(name=name, kind=kind)
     organization = Organization.objects.create(
@@ -115,6 +123,75 @@ def organization_create(
         organization=organization,
     )
     return organization
+
+
+@dataclass(frozen=True, repr=False)
+class OrganizationSetUp:
+    """A new organization with its keys and its first admin's one-time link.
+
+    ``recovery_key`` is shown once and stored nowhere; the link's secrets exist only
+    in ``first_admin`` and the link itself.
+    """
+
+    organization: Organization
+    recovery_key: RecoveryKey
+    first_admin: IssuedLink
+
+    def __repr__(self) -> str:
+        return f"OrganizationSetUp(organization={self.organization.pk!r})"
+
+
+# Service parameters of the first admin, as ``account_invite`` names them in its errors.
+_ADMIN_FIELDS = {"email": "admin_email", "first_name": "admin_first_name"}
+
+
+@transaction.atomic
+def organization_set_up(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    service_counties: Iterable[str] = (),
+    admin_email: str,
+    admin_first_name: str,
+    admin_last_name: str,
+    admin_roles: Iterable[str] = (Role.ORG_ADMIN,),
+) -> OrganizationSetUp:
+    """Create an organization, its keys (key pair, data key, recovery key) and an
+    invitation for its first admin that carries the keys — all or nothing.
+
+    This is how organizations come to exist (the platform admin screen and
+    ``manage.py staff_invite``): an organization never exists without keys, and its
+    first admin receives them through their one-time link. Show ``recovery_key`` once,
+    in the response, and let it go. Errors about the first admin are reported under
+    ``admin_email`` / ``admin_first_name``.
+    """
+    organization = organization_create(
+        actor=actor, name=name, kind=kind, service_counties=service_counties
+    )
+    provisioned = organization_keys_provision(organization=organization, actor=actor)
+    try:
+        issued = account_invite(
+            actor=actor,
+            organization=organization,
+            email=admin_email,
+            first_name=admin_first_name,
+            last_name=admin_last_name,
+            roles=admin_roles,
+            keyring=provisioned.keyring,
+        )
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                _ADMIN_FIELDS.get(field, field): messages
+                for field, messages in error.error_dict.items()
+            }
+        ) from None
+    return OrganizationSetUp(
+        organization=organization, recovery_key=provisioned.recovery_key, first_admin=issued
+    )
 
 
 @transaction.atomic
@@ -244,7 +321,8 @@ def membership_roles_set(
 
 @transaction.atomic
 def staff_deactivate(*, actor: User | None, organization: Organization, user: User) -> None:
-    """Remove a person from an organization: no role there, every session ended.
+    """Remove a person from an organization: no role there, every session ended, and
+    their copy of the organization's keys deleted.
 
     If they belong to no other organization, their account is switched off too (and
     unused one-time links die). An organization keeps at least one admin, and admins
@@ -265,6 +343,9 @@ def staff_deactivate(*, actor: User | None, organization: Organization, user: Us
     ):
         raise ValidationError(_("The organization needs at least one organization admin."))
     memberships.update(is_active=False)
+    # No active role left here: the person's copy of the organization's keys, and any
+    # link still waiting to give it, go too.
+    member_keys_revoke(organization=organization, user=user, actor=actor)
     now = timezone.now()
     user.sessions_revoked_at = now
     fields = ["sessions_revoked_at"]

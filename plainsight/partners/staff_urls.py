@@ -21,5 +21,6 @@ urlpatterns = [
     path(person + "details/", staff_views.person_facts, name="person_facts"),
     path(person + "deactivate/", staff_views.person_deactivate, name="person_deactivate"),
     path(person + "reset/", staff_views.person_reset, name="person_reset"),
+    path(org + "recovery-key/", staff_views.recovery_key_replace, name="recovery_key_replace"),
     path(org + "audit/", staff_views.audit_log, name="audit_log"),
 ]

@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plainsight.accounts import services as account_services
@@ -30,10 +29,19 @@ from plainsight.accounts.access import (
     staff_view,
 )
 from plainsight.accounts.forms import InviteForm, PersonFactsForm, RolesForm, attach_errors
-from plainsight.accounts.models import AccountToken, User
+from plainsight.accounts.links import access_link_path
+from plainsight.accounts.models import AccountToken, AccountTokenPurpose, User
+from plainsight.accounts.selectors import link_keys_problem
+from plainsight.accounts.services import IssuedLink
 from plainsight.audit.selectors import audit_actions_for, audit_events_for
+from plainsight.keys.selectors import (
+    keyring_for,
+    organization_key_holders,
+    organization_keys_exist,
+)
+from plainsight.keys.services import organization_recovery_key_replace
 from plainsight.partners import selectors, services
-from plainsight.partners.forms import OrganizationForm
+from plainsight.partners.forms import OrganizationForm, OrganizationSetUpForm
 from plainsight.partners.models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -69,24 +77,45 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(roles=PLATFORM, scope=Scope.PLATFORM, methods=GET_POST)
+@staff_view(roles=PLATFORM, scope=Scope.PLATFORM, reauthenticate=True, methods=GET_POST)
 def organization_create(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None)
+    """Create an organization with its keys and invite its first admin.
+
+    The answer shows the recovery key once (never through ``messages``, which are kept
+    in the session) and the first admin's one-time link. Creating keys is a key change:
+    the platform admin confirms who they are first.
+    """
+    form = OrganizationSetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            organization = services.organization_create(
+            set_up = services.organization_set_up(
                 actor=request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                service_counties=form.cleaned_data["service_counties"],
+                name=data["name"],
+                kind=data["kind"],
+                service_counties=data["service_counties"],
+                admin_email=data["admin_email"],
+                admin_first_name=data["admin_first_name"],
+                admin_last_name=data["admin_last_name"],
             )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(
-                request, _("The organization was created. Now invite its first admin.")
+            first_admin = set_up.first_admin
+            link = _one_time_link(request, first_admin)
+            return render(
+                request,
+                "partners/staff/organization_created.html",
+                {
+                    "organization": set_up.organization,
+                    "recovery_key": set_up.recovery_key.formatted,
+                    "person": first_admin.user,
+                    "link": link,
+                    "code": first_admin.code,
+                    "carries_keys": first_admin.carries_keys,
+                    "expires_at": first_admin.expires_at,
+                },
             )
-            return redirect("partners_staff:organization", organization_id=organization.pk)
     return render(
         request, "partners/staff/organization_form.html", {"form": form, "organization": None}
     )
@@ -153,6 +182,8 @@ class PersonRow:
     person: User
     roles: list[Membership]
     pending_link: AccountToken | None
+    # Whether the person holds the organization's keys (None: the organization has none).
+    has_keys: bool | None = None
 
 
 def _pending_link(person: User) -> AccountToken | None:
@@ -166,6 +197,7 @@ def organization(request: HttpRequest, organization_id: Any) -> HttpResponse:
     organization = selectors.organization_for_admin(
         user=request.user, organization_id=organization_id
     )
+    holders = organization_key_holders(organization=organization)
     rows = [
         PersonRow(
             person=person,
@@ -174,31 +206,32 @@ def organization(request: HttpRequest, organization_id: Any) -> HttpResponse:
                 key=lambda m: m.role,
             ),
             pending_link=_pending_link(person),
+            has_keys=None if holders is None else person.pk in holders,
         )
         for person in selectors.people_for(user=request.user, organization=organization)
     ]
     return render(
         request,
         "partners/staff/organization.html",
-        {"organization": organization, "rows": rows},
+        {"organization": organization, "rows": rows, "has_keys": holders is not None},
     )
 
 
-def _set_password_link(request: HttpRequest, token: str) -> str:
-    return (
-        request.build_absolute_uri(reverse("accounts:set_password"))
-        + "?"
-        + urlencode({"token": token})
-    )
+def _one_time_link(request: HttpRequest, issued: IssuedLink) -> str:
+    """The link with its access code after '#' (see plainsight.accounts.links)."""
+    return request.build_absolute_uri(access_link_path(issued.code))
 
 
-def _send_link_by_email(request: HttpRequest, *, person: Any, link: str, kind: str) -> bool:
+def _send_link_by_email(
+    request: HttpRequest, *, person: Any, link: str, code: str, kind: str
+) -> bool:
     """Email the one-time link when a mail server is configured. True if sent."""
     if not settings.PLAINSIGHT_SEND_EMAIL:
         return False
     context = {
         "person": person,
         "link": link,
+        "code": code,
         "kind": kind,
         "site_name": settings.PLAINSIGHT_SITE_NAME,
     }
@@ -222,12 +255,15 @@ def person_invite(request: HttpRequest, organization_id: Any) -> HttpResponse:
         user=request.user, organization_id=organization_id
     )
     platform = is_platform_admin(request.user)
+    # Before the form is filled in: a locked keyring signs the admin out (KeysLocked),
+    # an admin without this organization's keys is told who can invite instead.
+    keys_problem = link_keys_problem(request=request, organization=organization)
     form = InviteForm(
         request.POST or None,
         include_platform_admin=platform,
         supervisors=selectors.supervisors_for(organization=organization),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not keys_problem and form.is_valid():
         data = form.cleaned_data
         try:
             issued = account_services.account_invite(
@@ -247,22 +283,35 @@ def person_invite(request: HttpRequest, organization_id: Any) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            link = _set_password_link(request, issued.token)
-            emailed = _send_link_by_email(request, person=issued.user, link=link, kind="invitation")
-            return render(
-                request,
-                "partners/staff/link_issued.html",
-                {
-                    "organization": organization,
-                    "person": issued.user,
-                    "link": link,
-                    "expires_at": issued.expires_at,
-                    "emailed": emailed,
-                    "kind": "invitation",
-                },
-            )
+            return _link_issued(request, organization=organization, issued=issued)
     return render(
-        request, "partners/staff/person_invite.html", {"organization": organization, "form": form}
+        request,
+        "partners/staff/person_invite.html",
+        {"organization": organization, "form": form, "keys_problem": keys_problem},
+    )
+
+
+def _link_issued(request: HttpRequest, *, organization: Any, issued: IssuedLink) -> HttpResponse:
+    """The page that shows a new one-time link and its access code, once."""
+    kind = "invitation" if issued.purpose == AccountTokenPurpose.INVITATION else "reset"
+    link = _one_time_link(request, issued)
+    emailed = _send_link_by_email(
+        request, person=issued.user, link=link, code=issued.code, kind=kind
+    )
+    return render(
+        request,
+        "partners/staff/link_issued.html",
+        {
+            "organization": organization,
+            "person": issued.user,
+            "link": link,
+            "code": issued.code,
+            "carries_keys": issued.carries_keys,
+            "keys_left_behind": issued.keys_left_behind,
+            "expires_at": issued.expires_at,
+            "emailed": emailed,
+            "kind": kind,
+        },
     )
 
 
@@ -389,8 +438,9 @@ def person_deactivate(request: HttpRequest, organization_id: Any, person_id: Any
 def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> HttpResponse:
     """Reset a person's access (asks the admin to confirm who they are first)."""
     organization, person = _person(request, organization_id, person_id)
-    errors: list[str] = []
-    if request.method == "POST":
+    keys_problem = link_keys_problem(request=request, organization=organization)
+    errors: list[str] = [keys_problem] if keys_problem else []
+    if request.method == "POST" and not keys_problem:
         try:
             issued = account_services.account_access_reset(
                 actor=request.user,  # type: ignore[arg-type]
@@ -401,20 +451,7 @@ def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> 
         except ValidationError as error:
             errors = error.messages
         else:
-            link = _set_password_link(request, issued.token)
-            emailed = _send_link_by_email(request, person=person, link=link, kind="reset")
-            return render(
-                request,
-                "partners/staff/link_issued.html",
-                {
-                    "organization": organization,
-                    "person": person,
-                    "link": link,
-                    "expires_at": issued.expires_at,
-                    "emailed": emailed,
-                    "kind": "reset",
-                },
-            )
+            return _link_issued(request, organization=organization, issued=issued)
     return render(
         request,
         "partners/staff/person_reset.html",
@@ -422,8 +459,46 @@ def person_reset(request: HttpRequest, organization_id: Any, person_id: Any) -> 
             "organization": organization,
             "person": person,
             "errors": errors,
+            "keys_problem": keys_problem,
             "is_self": person.pk == request.user.pk,
         },
+    )
+
+
+# --- Keys of an organization ------------------------------------------------------------
+
+
+@staff_view(roles=ADMIN_ROLES, scope=Scope.ORGANIZATION, reauthenticate=True, methods=GET_POST)
+def recovery_key_replace(request: HttpRequest, organization_id: Any) -> HttpResponse:
+    """Replace the organization's recovery key (a custodian left, a copy may have been
+    seen). Needs the keys in the admin's session and a fresh confirmation of who they
+    are; the new key is shown once, in this answer."""
+    organization = selectors.organization_for_admin(
+        user=request.user, organization_id=organization_id
+    )
+    problem = ""
+    if not organization_keys_exist(organization=organization):
+        problem = _("This organization has no keys yet, so it has no recovery key.")
+    elif not keyring_for(request).can_open(organization):
+        problem = _(
+            "You do not hold the keys of %(organization)s, so you cannot replace its"
+            " recovery key. Ask one of its organization admins."
+        ) % {"organization": organization.name}
+    if request.method == "POST" and not problem:
+        recovery_key = organization_recovery_key_replace(
+            keyring=keyring_for(request),
+            organization=organization,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        return render(
+            request,
+            "partners/staff/recovery_key_replaced.html",
+            {"organization": organization, "recovery_key": recovery_key.formatted},
+        )
+    return render(
+        request,
+        "partners/staff/recovery_key_replace.html",
+        {"organization": organization, "problem": problem},
     )
 
 

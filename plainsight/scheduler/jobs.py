@@ -37,6 +37,13 @@ JOBS: tuple[PeriodicJob, ...] = (
         late_after=timedelta(hours=30),
     ),
     PeriodicJob(
+        name="keys.purge_expired_links",
+        label=_("The daily clean-up of expired one-time links' keys"),
+        function="plainsight.keys.jobs.expired_links_purge",
+        schedule=Daily(at=time(4, 0)),
+        late_after=timedelta(days=3),
+    ),
+    PeriodicJob(
         name="scheduler.prune_history",
         label=_("The nightly clean-up of finished background work"),
         function="plainsight.scheduler.housekeeping.history_prune",

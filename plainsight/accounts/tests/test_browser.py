@@ -7,6 +7,7 @@ key (a virtual authenticator) — with no console error, so no CSP violation eit
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,99 @@ def test_security_key_can_be_added_and_used(page: Any, settings: Any) -> None:
     page.click("#mfa_webauthn_authenticate")
     page.wait_for_url("**/staff/")
     assert page.locator("h1").count() == 1
+
+
+# --- One-time links that carry organization keys ---------------------------------------
+
+NEW_PASSWORD = "valley morning copper kettle"
+
+
+def _set_up_organization() -> Any:
+    from plainsight.partners.services import organization_set_up
+
+    return organization_set_up(
+        actor=None,
+        name="Browser Shelter",
+        kind="victim_services",
+        admin_email="director@browser.example.org",
+        admin_first_name="Dana",
+        admin_last_name="Reyes",
+    )
+
+
+def _held(page: Any) -> list[str]:
+    """The organizations the session keyring opens, asked by the page itself (a
+    same-origin request that carries the SameSite=Strict keyring cookie)."""
+    result = page.evaluate("() => fetch('/held/').then((r) => r.json())")
+    return list(result["organizations"])
+
+
+def _keyring_cookie(page: Any) -> dict[str, Any]:
+    from plainsight.keys.conf import cookie_name
+
+    cookies = [c for c in page.context.cookies() if c["name"] == cookie_name()]
+    assert len(cookies) == 1, cookies
+    return cookies[0]
+
+
+@pytest.mark.urls("plainsight.keys.tests.urls")
+def test_the_link_opens_by_itself_and_the_keys_open_at_every_sign_in(page: Any) -> None:
+    set_up = _set_up_organization()
+    organization_id = str(set_up.organization.pk)
+    code = set_up.first_admin.code
+    page.goto(f"/staff/account/welcome/#{code}")
+    # access-link.js moved the code into the form, sent it, and cleaned the address bar.
+    page.wait_for_selector("input[name=new_password1]")
+    assert "#" not in page.url and code not in page.url
+    assert "Dana Reyes" in page.locator("main").inner_text()
+    assert page.evaluate("window.location.hash") == ""
+    page.fill("input[name=new_password1]", NEW_PASSWORD)
+    page.fill("input[name=new_password2]", NEW_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/staff/account/2fa/totp/activate/")
+    cookie = _keyring_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    secret = page.locator("#authenticator-secret").inner_text().strip()
+    page.fill("input[name=code]", totp_code(secret))
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/staff/account/2fa/recovery-codes/")
+    assert _held(page) == [organization_id]
+
+    # Sign out: the keyring is gone. Sign in with both factors: it opens again.
+    page.goto("/staff/")
+    page.click("header .logout-form button")
+    page.wait_for_url("**/staff/account/login/**")
+    assert not [c for c in page.context.cookies() if c["name"] == cookie["name"]]
+    page.fill("input[name=login]", "director@browser.example.org")
+    page.fill("input[name=password]", NEW_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/staff/account/2fa/authenticate/")
+    page.fill("input[name=code]", totp_code(secret, at=time.time() + 30))
+    page.click("main form[action$='authenticate/'] button[type=submit]")
+    page.wait_for_url("**/staff/")
+    assert _held(page) == [organization_id]
+
+
+def test_without_javascript_the_person_pastes_the_code(chromium: Any, live_server: Any) -> None:
+    set_up = _set_up_organization()
+    code = set_up.first_admin.code
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"/staff/account/welcome/#{code}")
+        field = page.locator("input[name=code]")
+        assert field.input_value() == ""  # nothing read the fragment
+        field.fill(code)
+        page.click("main button[type=submit]")
+        page.wait_for_selector("input[name=new_password1]")
+        page.fill("input[name=new_password1]", NEW_PASSWORD)
+        page.fill("input[name=new_password2]", NEW_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/staff/account/2fa/totp/activate/")
+    finally:
+        context.close()
+    from plainsight.keys.models import MemberKeyWrap
+
+    assert MemberKeyWrap.objects.filter(
+        user=set_up.first_admin.user, organization=set_up.organization
+    ).exists()

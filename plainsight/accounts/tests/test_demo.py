@@ -16,7 +16,10 @@ from django.urls import reverse
 from plainsight.accounts import demo
 from plainsight.accounts.models import User
 from plainsight.audit.models import AuditEvent
+from plainsight.keys.selectors import organization_keys_exist
+from plainsight.keys.services import recovery_unwrap
 from plainsight.partners.models import Membership, Organization, Role
+from plainsight.testing.login import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,16 +82,29 @@ def test_loading_twice_changes_nothing(tmp_path) -> None:
     assert AuditEvent.objects.count() == events
 
 
-def test_passwords_are_random_per_installation(tmp_path, settings) -> None:
+def test_passwords_are_random_per_installation(tmp_path) -> None:
     load()
-    first = demo.read_credentials(tmp_path / "demo-credentials.txt")
-    (tmp_path / "demo-credentials.txt").unlink()
-    load()  # a lost file: new passwords and secrets, and the accounts follow
-    second = demo.read_credentials(tmp_path / "demo-credentials.txt")
-    assert first.keys() == second.keys()
-    for email in first:
-        assert first[email]["password"] != second[email]["password"]
-        assert User.objects.get(email=email).check_password(second[email]["password"])
+    creds = demo.read_credentials(tmp_path / "demo-credentials.txt")
+    passwords = [values["password"] for values in creds.values()]
+    assert len(set(passwords)) == len(passwords)
+    assert all(len(password) >= 20 for password in passwords)
+    recovery_keys = demo.read_recovery_keys(tmp_path / "demo-credentials.txt")
+    assert len(set(recovery_keys.values())) == len(recovery_keys) == 5
+
+
+def test_a_lost_credentials_file_is_refused_clearly_and_changes_nothing(tmp_path) -> None:
+    """The file held the demo organizations' recovery keys and the only passwords that
+    open their keys: without it nobody can open them, by design. The load says how to
+    start over instead of half-resetting people."""
+    load()
+    path = tmp_path / "demo-credentials.txt"
+    first = demo.read_credentials(path)
+    path.unlink()
+    with pytest.raises(CommandError, match="make clean"):
+        load()
+    for email, values in first.items():
+        assert User.objects.get(email=email).check_password(values["password"])
+    assert not path.exists()
 
 
 def test_a_demo_person_can_sign_in_with_the_file_and_demo_totp(tmp_path) -> None:
@@ -135,3 +151,35 @@ def test_a_real_account_with_a_demo_address_is_left_alone(tmp_path) -> None:
     real.refresh_from_db()
     assert not real.is_demo
     assert real.check_password("a real person's own password")
+
+
+@pytest.mark.urls("plainsight.keys.tests.urls")
+def test_every_demo_person_opens_their_keyring_after_loading_twice(tmp_path) -> None:
+    load()
+    load()
+    path = tmp_path / "demo-credentials.txt"
+    creds = demo.read_credentials(path)
+    recovery_keys = demo.read_recovery_keys(path)
+    for organization in Organization.objects.filter(is_demo=True):
+        assert organization_keys_exist(organization=organization)
+        keyring = recovery_unwrap(
+            organization=organization, recovery_key=recovery_keys[organization.slug]
+        )
+        assert keyring.can_open(organization)
+    for email, values in creds.items():
+        user = User.objects.get(email=email)
+        client = Client()
+        sign_in(client, user, password=values["password"], totp_secret=values["totp_secret"])
+        held = client.get("/held/").json()["organizations"]
+        expected = {
+            str(pk)
+            for pk in Membership.objects.filter(user=user, is_active=True).values_list(
+                "organization_id", flat=True
+            )
+        }
+        assert set(held) == expected, email
+        for organization_id in expected:
+            sealed = client.post(f"/encrypt/{organization_id}/", {"text": "demo note"}).json()
+            assert client.post(f"/decrypt/{organization_id}/", sealed).json() == {
+                "text": "demo note"
+            }

@@ -10,8 +10,9 @@ import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from plainsight.accounts import services
@@ -19,6 +20,14 @@ from plainsight.accounts.models import AccountToken, AccountTokenPurpose, User
 from plainsight.accounts.selectors import account_token_for, token_digest
 from plainsight.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, enrol_totp
 from plainsight.audit.models import AuditEvent
+from plainsight.keys.errors import KeysLocked, WrongPassword
+from plainsight.keys.models import MemberKeyWrap, PendingGrant
+from plainsight.keys.services import (
+    keyring_unlock_with_password,
+    member_keys_grant_by_password,
+    organization_keys_provision,
+)
+from plainsight.keys.session import SESSION_KEY
 from plainsight.partners.models import Membership, Role
 from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 
@@ -311,3 +320,191 @@ def test_facts_update(admin, organization) -> None:
     ).exists()
     with pytest.raises(ValidationError):
         services.account_facts_update(**{**values, "caseworker_supervisor": person})
+
+
+# --- Key custody: links carry keys, redemption, re-wrapping, login ---------------------
+
+
+@pytest.fixture
+def keyed(organization, admin):
+    """The organization with keys; the admin holds them (as their session would)."""
+    provisioned = organization_keys_provision(organization=organization)
+    return provisioned.keyring
+
+
+def test_an_invitation_into_an_organization_with_keys_carries_them(
+    admin, organization, keyed, settings
+) -> None:
+    settings.KEYS_PENDING_GRANT_SECONDS = 3600
+    with time_machine.travel(T0, tick=False):
+        issued = invite(admin, organization, keyring=keyed)
+    assert issued.carries_keys and issued.keys_organization_ids == (organization.pk,)
+    assert issued.keys_secret and issued.keys_secret not in issued.token
+    assert issued.code == f"{issued.token}.{issued.keys_secret}"
+    assert issued.token not in repr(issued) and issued.keys_secret not in repr(issued)
+    # The link dies with its keys: an hour here, not the invitation's seven days.
+    assert issued.expires_at == T0 + timedelta(hours=1)
+    grant = PendingGrant.objects.get(user=issued.user)
+    assert grant.expires_at >= issued.expires_at
+    with time_machine.travel(T0 + timedelta(minutes=59), tick=False):
+        user = services.account_password_set_from_token(
+            token=issued.token, keys_secret=issued.keys_secret, new_password=NEW_PASSWORD
+        )
+    assert MemberKeyWrap.objects.filter(user=user, organization=organization).exists()
+    assert not PendingGrant.objects.exists()
+    assert keyring_unlock_with_password(user=user, password=NEW_PASSWORD).can_open(organization)
+
+
+def test_an_admin_without_the_keys_is_refused_and_nothing_is_saved(admin, organization) -> None:
+    organization_keys_provision(organization=organization)
+    users = User.objects.count()
+    with pytest.raises(ValidationError) as raised:
+        invite(admin, organization)  # no keyring, no session
+    assert raised.value.code == "no_keys"
+    other = OrganizationFactory.create()
+    with pytest.raises(ValidationError):
+        invite(admin, organization, keyring=organization_keys_provision(organization=other).keyring)
+    assert User.objects.count() == users
+    assert not PendingGrant.objects.exists() and not AccountToken.objects.exists()
+
+
+def test_the_admins_session_keyring_is_used_and_a_locked_one_stops_everything(
+    organization, keyed
+) -> None:
+    admin = UserFactory.create(password=DEFAULT_PASSWORD)
+    MembershipFactory.create(user=admin, organization=organization, role=Role.ORG_ADMIN)
+    member_keys_grant_by_password(
+        keyring=keyed, organization=organization, user=admin, password=DEFAULT_PASSWORD
+    )
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request.user = admin
+    with pytest.raises(KeysLocked):  # signed in, but the session holds no keyring
+        invite(admin, organization, request=request)
+    assert not User.objects.filter(email="new.person@example.org").exists()
+    services.account_login_password_verified(request=request, user=admin, password=DEFAULT_PASSWORD)
+    issued = invite(admin, organization, request=request)
+    assert issued.carries_keys
+
+
+def test_the_system_may_invite_without_keys(organization, keyed) -> None:
+    """The demo loader invites, then grants keys with the person's password itself."""
+    issued = invite(None, organization)
+    assert not issued.carries_keys and not PendingGrant.objects.exists()
+    services.account_password_set_from_token(token=issued.token, new_password=NEW_PASSWORD)
+
+
+def test_an_organization_without_keys_gets_links_without_keys(admin, organization) -> None:
+    issued = invite(admin, organization)
+    assert not issued.carries_keys and issued.code == issued.token
+
+
+@pytest.mark.parametrize("keys_secret", ["", "garbage", "A" * 64])
+def test_keys_waiting_need_the_links_keys_part_and_nothing_is_half_saved(
+    admin, organization, keyed, keys_secret
+) -> None:
+    issued = invite(admin, organization, keyring=keyed)
+    events = AuditEvent.objects.count()
+    with pytest.raises(services.InvalidAccessCode):
+        services.account_password_set_from_token(
+            token=issued.token, keys_secret=keys_secret, new_password=NEW_PASSWORD
+        )
+    person = User.objects.get(pk=issued.user.pk)
+    assert not person.has_usable_password()
+    assert account_token_for(token=issued.token) is not None  # the link still works
+    assert PendingGrant.objects.filter(user=person).exists()
+    assert AuditEvent.objects.count() == events
+    services.account_password_set_from_token(
+        token=issued.token, keys_secret=issued.keys_secret, new_password=NEW_PASSWORD
+    )
+
+
+def test_another_persons_keys_part_does_not_work(admin, organization, keyed) -> None:
+    mine = invite(admin, organization, keyring=keyed)
+    theirs = invite(admin, organization, keyring=keyed, email="other@example.org")
+    with pytest.raises(services.InvalidAccessCode):
+        services.account_password_set_from_token(
+            token=mine.token, keys_secret=theirs.keys_secret, new_password=NEW_PASSWORD
+        )
+
+
+def test_expired_keys_make_the_link_invalid(admin, organization, keyed) -> None:
+    with time_machine.travel(T0, tick=False):
+        issued = invite(admin, organization, keyring=keyed)
+    grant = PendingGrant.objects.get()
+    PendingGrant.objects.filter(pk=grant.pk).update(expires_at=T0)
+    with (
+        time_machine.travel(T0 + timedelta(minutes=1), tick=False),
+        pytest.raises(services.InvalidToken),
+    ):
+        services.account_password_set_from_token(
+            token=issued.token, keys_secret=issued.keys_secret, new_password=NEW_PASSWORD
+        )
+
+
+def test_access_reset_drops_old_key_copies_and_carries_the_keys(admin, organization, keyed) -> None:
+    person = UserFactory.create(password=DEFAULT_PASSWORD)
+    MembershipFactory.create(user=person, organization=organization, role=Role.CASE_MANAGER)
+    member_keys_grant_by_password(
+        keyring=keyed, organization=organization, user=person, password=DEFAULT_PASSWORD
+    )
+    issued = services.account_access_reset(
+        actor=admin, user=person, organization=organization, keyring=keyed
+    )
+    assert not MemberKeyWrap.objects.filter(user=person).exists()
+    assert AuditEvent.objects.filter(action="keys.wrap_discarded").count() == 1
+    assert issued.carries_keys and issued.keys_left_behind == 0
+    services.account_password_set_from_token(
+        token=issued.token, keys_secret=issued.keys_secret, new_password=NEW_PASSWORD
+    )
+    person.refresh_from_db()
+    assert keyring_unlock_with_password(user=person, password=NEW_PASSWORD).can_open(organization)
+
+
+def test_a_new_reset_kills_the_previous_links_keys(admin, organization, keyed) -> None:
+    person = UserFactory.create()
+    MembershipFactory.create(user=person, organization=organization, role=Role.CASE_MANAGER)
+    first = services.account_access_reset(
+        actor=admin, user=person, organization=organization, keyring=keyed
+    )
+    services.account_access_reset(actor=None, user=person)  # the system: no keys travel
+    assert not PendingGrant.objects.filter(user=person).exists()
+    with pytest.raises(services.InvalidToken):
+        services.account_password_set_from_token(
+            token=first.token, keys_secret=first.keys_secret, new_password=NEW_PASSWORD
+        )
+
+
+def test_password_change_rewraps_in_the_same_transaction(organization, keyed) -> None:
+    user = UserFactory.create(password=DEFAULT_PASSWORD)
+    MembershipFactory.create(user=user, organization=organization, role=Role.CASE_MANAGER)
+    member_keys_grant_by_password(
+        keyring=keyed, organization=organization, user=user, password=DEFAULT_PASSWORD
+    )
+    before = bytes(MemberKeyWrap.objects.get(user=user).wrapped)
+    with pytest.raises(ValidationError):  # a weak new password: nothing re-wrapped
+        services.account_password_change(
+            user=user, old_password=DEFAULT_PASSWORD, new_password="qwertyuiop"
+        )
+    assert bytes(MemberKeyWrap.objects.get(user=user).wrapped) == before
+    services.account_password_change(
+        user=user, old_password=DEFAULT_PASSWORD, new_password=NEW_PASSWORD
+    )
+    user.refresh_from_db()
+    assert keyring_unlock_with_password(user=user, password=NEW_PASSWORD).can_open(organization)
+    with pytest.raises(WrongPassword):
+        keyring_unlock_with_password(user=user, password=DEFAULT_PASSWORD)
+
+
+def test_the_login_hook_opens_the_keyring_into_the_session(organization, keyed) -> None:
+    user = UserFactory.create(password=DEFAULT_PASSWORD)
+    MembershipFactory.create(user=user, organization=organization, role=Role.CASE_MANAGER)
+    member_keys_grant_by_password(
+        keyring=keyed, organization=organization, user=user, password=DEFAULT_PASSWORD
+    )
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    services.account_login_password_verified(request=request, user=user, password=DEFAULT_PASSWORD)
+    assert SESSION_KEY in request.session
+    # Without a request (a command, say) nothing is stored anywhere.
+    services.account_login_password_verified(request=None, user=user, password=DEFAULT_PASSWORD)

@@ -7,6 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from plainsight.accounts import services
+from plainsight.accounts.links import access_link
+from plainsight.accounts.models import User
 from plainsight.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, enrol_totp
 from plainsight.partners.models import Role
 from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
@@ -30,37 +32,66 @@ def issued():
     )
 
 
-def test_link_page_url_keeps_the_token_out_of_the_path() -> None:
+def code_step(client: Client, code: str):
+    return client.post(URL, {"step": "code", "code": code})
+
+
+def password_step(client: Client, code: str, password: str, again: str | None = None):
+    return client.post(
+        URL,
+        {
+            "step": "password",
+            "code": code,
+            "new_password1": password,
+            "new_password2": password if again is None else again,
+        },
+    )
+
+
+def test_link_page_url_is_fixed_and_the_code_travels_after_the_hash(issued) -> None:
     assert reverse("accounts:set_password") == URL
+    link = access_link(base_url="https://help.example.org", code=issued.code)
+    assert link == f"https://help.example.org{URL}#{issued.code}"
 
 
-@pytest.mark.parametrize("query", [{}, {"token": "nope"}, {"token": ""}])
-def test_bad_link_explains_itself(query) -> None:
-    response = Client().get(URL, query)
-    assert response.status_code == 400
-    assert b"not valid" in response.content or b"does not work" in response.content
-
-
-def test_link_page_sets_the_password_and_signs_in(issued) -> None:
-    client = Client()
-    page = client.get(URL, {"token": issued.token})
+def test_the_page_asks_for_the_code_and_loads_the_link_script(client) -> None:
+    page = client.get(URL)
     assert page.status_code == 200
-    assert issued.token in page.content.decode()  # carried in a hidden field for the POST
-    mismatch = client.post(
-        URL, {"token": issued.token, "new_password1": NEW, "new_password2": NEW + "x"}
-    )
+    content = page.content.decode()
+    assert 'name="code"' in content and "data-access-code" in content
+    assert "/static/js/access-link.js" in content
+    assert 'nonce="' in content  # the script is allowed by the CSP nonce, not inline
+
+
+@pytest.mark.parametrize("code", ["", "nope", "A" * 43, "x" * 5000, "a b.c<script>"])
+def test_bad_code_explains_itself(client, issued, code) -> None:
+    response = code_step(client, code)
+    assert response.status_code == 400
+    assert b"errorlist" in response.content
+    assert not User.objects.get(pk=issued.user.pk).has_usable_password()
+
+
+def test_link_page_sets_the_password_and_signs_in(client, issued) -> None:
+    page = code_step(client, issued.code)
+    assert page.status_code == 200
+    assert issued.code in page.content.decode()  # carried in a hidden field for the POST
+    assert "invitee@example.org" in page.content.decode()
+    mismatch = password_step(client, issued.code, NEW, NEW + "x")
     assert mismatch.status_code == 200 and b"do not match" in mismatch.content
-    weak = client.post(
-        URL, {"token": issued.token, "new_password1": "password123", "new_password2": "password123"}
-    )
+    weak = password_step(client, issued.code, "password123")
     assert weak.status_code == 200 and b"too common" in weak.content
-    response = client.post(URL, {"token": issued.token, "new_password1": NEW, "new_password2": NEW})
+    response = password_step(client, issued.code, NEW)
     assert response["Location"] == reverse("mfa_activate_totp")
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     # Used: the link is dead for anyone else.
-    assert Client().get(URL, {"token": issued.token}).status_code == 400
-    replay = Client().post(URL, {"token": issued.token, "new_password1": NEW, "new_password2": NEW})
+    assert code_step(Client(), issued.code).status_code == 400
+    replay = password_step(Client(), issued.code, NEW)
     assert replay.status_code == 400
+
+
+def test_a_code_pasted_across_lines_works(client, issued) -> None:
+    broken = issued.code[:20] + "\n " + issued.code[20:]
+    assert code_step(client, broken).status_code == 200
 
 
 def test_password_change_page_keeps_this_session_and_ends_others() -> None:

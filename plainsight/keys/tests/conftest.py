@@ -13,10 +13,12 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(autouse=True)
 def _fast_argon2(settings):
-    """libsodium's minimum Argon2id limits keep property tests fast; one test checks the
-    real defaults separately."""
+    """libsodium's minimum Argon2id limits keep property tests fast (the root conftest
+    does the same for every test); ``test_real_argon2_limits_*`` use the real ones."""
     settings.KEYS_ARGON2_OPSLIMIT = nacl.pwhash.argon2id.OPSLIMIT_MIN
     settings.KEYS_ARGON2_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_MIN
+    # Django's own password hash (Argon2id too) is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

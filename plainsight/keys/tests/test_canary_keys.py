@@ -1,14 +1,25 @@
-"""Foundation II canary test: key material planted through the real flows never reaches a
-dump of the database (SQLite file or pg_dump), media, settings, environment or cache.
+"""Foundation II canary test: key material and protected text planted through the REAL
+flows never reaches a dump of the database (SQLite file or pg_dump), media, settings,
+environment, cache or logs.
 
-Planted: an organization's data key and private key (after provisioning), its recovery
-key, one-time link secrets (one redeemed, one still pending), staff passwords (typed at
-sign-in, set through a link), the session's cookie key, and a plaintext stored in a row
-only as ``encrypt_for_organization`` / ``seal_to_organization`` / referral output.
+Everything goes through the staff app as people use it: a platform admin signs in (two
+factors), re-authenticates and creates two organizations on the Admin screen (each
+answer shows a recovery key once and a first admin's one-time link); the first admin
+opens the link without JavaScript (pasting the access code), chooses a password,
+enrols a TOTP app, signs in for real, invites a case manager (who accepts the same way
+and writes a protected note through the session keyring) and a person who never
+accepts, resets the case manager's access, and changes their own password.
+
+Planted: every password typed (old and new), every access code (and its account and
+keys parts), both recovery keys (formatted, compact, raw), both organizations' data
+and private keys, every keyring cookie (value and key), and the note's plaintext,
+stored only as ``encrypt_for_organization`` / ``seal_to_organization`` / referral
+output and a blind index.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterator
 
@@ -16,18 +27,19 @@ import pytest
 from django.apps.registry import Apps
 from django.db import connection, models
 from django.test import Client
+from django.urls import reverse
 
+from plainsight.accounts.links import access_code_split
+from plainsight.accounts.models import User
+from plainsight.accounts.tests.factories import UserFactory, enrol_totp
 from plainsight.keys import data
 from plainsight.keys.conf import cookie_name
-from plainsight.keys.crypto import decode_cookie_key, parse_link_secret
-from plainsight.keys.services import (
-    member_keys_grant_by_password,
-    organization_keys_provision,
-    pending_grant_create,
-    pending_grant_redeem,
-)
-from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from plainsight.keys.crypto import decode_cookie_key, parse_link_secret, parse_recovery_key
+from plainsight.keys.services import recovery_unwrap
+from plainsight.partners.models import Organization, Role
+from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 from plainsight.testing.canary import assert_no_canaries, find_canaries, new_canary
+from plainsight.testing.login import accept_link, sign_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -41,7 +53,7 @@ _canary_apps = Apps(installed_apps=())
 
 class ProtectedRecord(models.Model):
     organization_id = models.UUIDField()
-    body = models.BinaryField()  # encrypt_for_organization output
+    body = models.BinaryField()  # encrypt_for_organization output (session keyring)
     sealed = models.BinaryField()  # seal_to_organization output
     referred = models.BinaryField()  # reencrypt_for_referral output
     body_index = models.CharField(max_length=64)  # blind_index of the body
@@ -66,117 +78,181 @@ def protected_table() -> Iterator[type[ProtectedRecord]]:
             editor.delete_model(ProtectedRecord)
 
 
+def keyring_cookie(client: Client) -> tuple[str, bytes]:
+    value = client.cookies[cookie_name()].value
+    key = decode_cookie_key(value)
+    assert key is not None
+    return value, key
+
+
+def code_parts(code: str) -> list[str | bytes]:
+    """A code, its account token, its keys link secret, and that secret's raw parts."""
+    token, keys_secret = access_code_split(code)
+    assert token and keys_secret, "every link here carries keys"
+    lookup, secret = parse_link_secret(keys_secret)
+    return [code, token, keys_secret, lookup, secret]
+
+
+def create_organization(client: Client, name: str, admin_email: str) -> tuple[str, str]:
+    """The Admin screen: returns (recovery key, first admin's access code)."""
+    response = client.post(
+        reverse("partners_staff:organization_create"),
+        {
+            "name": name,
+            "kind": "victim_services",
+            "service_counties": "Kern",
+            "admin_email": admin_email,
+            "admin_first_name": "First",
+            "admin_last_name": "Admin",
+        },
+    )
+    assert response.status_code == 200, response.status_code
+    return response.context["recovery_key"], response.context["code"]
+
+
+def invite(client: Client, organization: Organization, email: str) -> str:
+    response = client.post(
+        reverse("partners_staff:person_invite", kwargs={"organization_id": organization.pk}),
+        {
+            "email": email,
+            "first_name": "Invited",
+            "last_name": "Person",
+            "roles": [Role.CASE_MANAGER],
+            "caseworker_training_hours": "0",
+            "caseworker_trafficking_months": "0",
+        },
+    )
+    assert response.status_code == 200 and response.context["carries_keys"]
+    return str(response.context["code"])
+
+
 def test_no_key_material_or_protected_plaintext_in_any_dump(protected_table, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     # factory_boy logs its own arguments (test scaffolding, not PlainSight code).
     caplog.set_level(logging.WARNING, logger="factory")
-    organization = OrganizationFactory.create()
-    partner = OrganizationFactory.create()
-    provisioned = organization_keys_provision(organization=organization)
-    partner_keys = organization_keys_provision(organization=partner)
-    secrets = provisioned.keyring.secrets_for(organization)
+    canaries: list[str | bytes] = []
 
-    # A staff member with a canary password receives the keys and signs in for real.
-    staff_password = new_canary("password")
-    staff = UserFactory.create(password=staff_password)
-    MembershipFactory.create(user=staff, organization=organization)
-    member_keys_grant_by_password(
-        keyring=provisioned.keyring,
-        organization=organization,
-        user=staff,
-        password=staff_password,
+    # A platform admin signs in with two factors and re-authenticates (the password
+    # re-opens their keyring under a new cookie key).
+    platform_password = new_canary("platformpassword")
+    platform = UserFactory.create(password=platform_password)
+    MembershipFactory.create(
+        user=platform, organization=OrganizationFactory.create(), role=Role.PLATFORM_ADMIN
     )
-    client = Client()
-    response = client.post("/sign-in/", {"username": staff.username, "password": staff_password})
-    assert response.status_code == 200
-    cookie_value = response.cookies[cookie_name()].value
-    cookie_key = decode_cookie_key(cookie_value)
-    assert cookie_key is not None
+    platform_client = Client()
+    sign_in(platform_client, platform, password=platform_password, totp_secret=enrol_totp(platform))
+    canaries += [platform_password, *keyring_cookie(platform_client)]
+    reauthenticated = platform_client.post(
+        reverse("account_reauthenticate"), {"password": platform_password}
+    )
+    assert reauthenticated.status_code == 302
+    canaries += [*keyring_cookie(platform_client)]
 
-    # An invitee redeems a one-time link, setting a canary password.
-    invitee = UserFactory.create()
-    MembershipFactory.create(user=invitee, organization=organization)
-    redeemed_link = pending_grant_create(
-        keyring=provisioned.keyring, organization=organization, user=invitee, actor=staff
+    # Two organizations, through the screen: a recovery key each, shown once.
+    recovery_key, first_code = create_organization(
+        platform_client, "Canary Shelter", "first.admin@example.org"
     )
-    invitee_password = new_canary("invitee")
-    pending_grant_redeem(user=invitee, link_secret=redeemed_link, new_password=invitee_password)
-    invitee.set_password(invitee_password)
-    invitee.save()
+    partner_recovery_key, partner_code = create_organization(
+        platform_client, "Canary Partner", "partner.admin@example.org"
+    )
+    organization = Organization.objects.get(name="Canary Shelter")
+    partner = Organization.objects.get(name="Canary Partner")
+    for key in (recovery_key, partner_recovery_key):
+        canaries += [key, key.replace("-", ""), parse_recovery_key(key)]
+    canaries += code_parts(first_code) + code_parts(partner_code)
 
-    # Another invitation stays pending: its wrap is in the database, its secret is not.
-    pending_person = UserFactory.create()
-    MembershipFactory.create(user=pending_person, organization=organization)
-    pending_link = pending_grant_create(
-        keyring=provisioned.keyring, organization=organization, user=pending_person
-    )
+    # The first admin opens the link without JavaScript, chooses a password, enrols a
+    # TOTP app, then signs in for real.
+    first_password = new_canary("firstadminpassword")
+    admin_client = Client()
+    admin_secret = accept_link(admin_client, first_code, first_password)
+    canaries += [first_password, *keyring_cookie(admin_client)]
+    admin_client.post(reverse("account_logout"))
+    first_admin = User.objects.get(email="first.admin@example.org")
+    sign_in(admin_client, first_admin, password=first_password, totp_secret=admin_secret)
+    canaries += [*keyring_cookie(admin_client)]
 
-    # Protected data stored in a row, through the signed-in staff member's keyring.
-    plaintext = new_canary("casenote")
-    response = client.get(f"/index/{organization.pk}/")  # the session keyring works
-    assert response.status_code == 200
-    keyring = provisioned.keyring
-    body = data.encrypt_for_organization(
-        keyring=keyring,
-        organization=organization,
-        plaintext=plaintext.encode(),
-        associated_data=b"record:body",
+    # The admin invites a case manager, who accepts and writes a protected note through
+    # the session keyring; and a person who never accepts (their code stays pending).
+    case_code = invite(admin_client, organization, "case.manager@example.org")
+    pending_code = invite(admin_client, organization, "never.accepts@example.org")
+    canaries += code_parts(case_code) + code_parts(pending_code)
+    case_password = new_canary("casemanagerpassword")
+    case_client = Client()
+    accept_link(case_client, case_code, case_password)
+    canaries += [case_password, *keyring_cookie(case_client)]
+    note = new_canary("casenote")
+    canaries.append(note)
+    sealed = case_client.post(f"/encrypt/{organization.pk}/", {"text": note})
+    assert sealed.status_code == 200
+    body = base64.b64decode(sealed.json()["ciphertext"])
+    assert case_client.post(f"/decrypt/{organization.pk}/", sealed.json()).json() == {"text": note}
+
+    # The admin resets the case manager's access (re-authenticating first): the new link
+    # stays pending.
+    person = User.objects.get(email="case.manager@example.org")
+    reset_url = reverse(
+        "partners_staff:person_reset",
+        kwargs={"organization_id": organization.pk, "person_id": person.pk},
     )
+    reauthenticated = admin_client.post(
+        reverse("account_reauthenticate"), {"password": first_password}
+    )
+    assert reauthenticated.status_code == 302
+    canaries += [*keyring_cookie(admin_client)]
+    reset = admin_client.post(reset_url)
+    assert reset.status_code == 200 and reset.context["carries_keys"]
+    canaries += code_parts(reset.context["code"])
+
+    # The admin changes their own password; the keyring of the session stays open.
+    new_password = new_canary("firstadminnewpassword")
+    changed = admin_client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": first_password,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+    assert changed.status_code == 302
+    canaries.append(new_password)
+    assert admin_client.get(f"/index/{organization.pk}/").status_code == 200
+
+    # Stored protected values, as later features will store them.
+    keyring = recovery_unwrap(organization=organization, recovery_key=recovery_key)
+    partner_keyring = recovery_unwrap(organization=partner, recovery_key=partner_recovery_key)
     record = protected_table.objects.create(
         organization_id=organization.pk,
         body=body,
-        sealed=data.seal_to_organization(organization=organization, plaintext=plaintext.encode()),
+        sealed=data.seal_to_organization(organization=organization, plaintext=note.encode()),
         referred=data.reencrypt_for_referral(
             keyring=keyring,
             from_organization=organization,
             to_organization=partner,
             ciphertext=body,
-            associated_data=b"record:body",
+            associated_data=b"test:note",
         ),
         body_index=data.blind_index(
-            keyring=keyring, organization=organization, field="body", value=plaintext
+            keyring=keyring, organization=organization, field="body", value=note
         ),
     )
-    # The stored values still open with the keys (so they really are the canary).
     stored = protected_table.objects.get(pk=record.pk)
-    assert data.decrypt(
-        keyring=keyring,
-        organization=organization,
-        ciphertext=bytes(stored.body),
-        associated_data=b"record:body",
-    ) == (plaintext.encode())
-    assert data.open_sealed(
-        keyring=partner_keys.keyring, organization=partner, ciphertext=bytes(stored.referred)
-    ) == (plaintext.encode())
+    assert (
+        data.open_sealed(
+            keyring=partner_keyring, organization=partner, ciphertext=bytes(stored.referred)
+        )
+        == note.encode()
+    )
+    for ring, owner in ((keyring, organization), (partner_keyring, partner)):
+        secrets = ring.secrets_for(owner)
+        canaries += [secrets.data_key, secrets.private_key]
 
-    _redeemed_lookup, redeemed_secret = parse_link_secret(redeemed_link)
-    pending_lookup, pending_secret = parse_link_secret(pending_link)
-    partner_secrets = partner_keys.keyring.secrets_for(partner)
-    canaries: list[str | bytes] = [
-        secrets.data_key,
-        secrets.private_key,
-        partner_secrets.data_key,
-        partner_secrets.private_key,
-        provisioned.recovery_key.raw,
-        provisioned.recovery_key.formatted,
-        provisioned.recovery_key.formatted.replace("-", ""),
-        partner_keys.recovery_key.formatted,
-        redeemed_link,
-        redeemed_secret,
-        pending_link,
-        pending_secret,
-        pending_lookup,
-        staff_password,
-        invitee_password,
-        cookie_value,
-        cookie_key,
-        plaintext,
-    ]
     artifacts = assert_no_canaries(canaries, extra={"captured logs": caplog.text})
     names = {artifact.name for artifact in artifacts}
     assert any(name in names for name in ("pg_dump", "sqlite in-memory database image"))
     assert {"settings", "environment", "captured logs"} <= names
 
-    # The dump really holds the protected rows: the same search finds their ciphertext.
+    # The dump really holds the protected rows and the wrapped keys: the same search
+    # finds their ciphertext.
     assert find_canaries([bytes(stored.body)[:32]], artifacts)
     assert find_canaries([bytes(stored.sealed)[:32]], artifacts)

@@ -8,15 +8,25 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from plainsight.keys.models import OrganizationKeys, PendingGrant
-from plainsight.keys.selectors import pending_grant_for_link
-from plainsight.keys.services import pending_grant_redeem, recovery_unwrap
+from plainsight.accounts.selectors import access_link_for
+from plainsight.accounts.services import account_password_set_from_token
+from plainsight.keys.models import MemberKeyWrap, OrganizationKeys, PendingGrant
+from plainsight.keys.services import recovery_unwrap
 from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 RECOVERY_KEY = re.compile(r"[A-Z2-7]{4}(?:-[A-Z2-7]{4}){13}")
-TOKEN = re.compile(r"^    ([A-Za-z0-9_-]{64})$", re.MULTILINE)
+LINK = re.compile(r"^    (https?://\S+/staff/account/welcome/#(\S+))$", re.MULTILINE)
+CODE = re.compile(r"^    ([A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{64})$", re.MULTILINE)
+
+
+def code_in(output: str) -> str:
+    """The access code printed alone; the link printed before it carries the same."""
+    link, code = LINK.search(output), CODE.search(output)
+    assert link is not None and code is not None
+    assert link.group(2) == code.group(1)
+    return code.group(1)
 
 
 def run(*args: str, stdin: str | None = None) -> str:
@@ -36,22 +46,43 @@ def test_provision_prints_the_recovery_key_once_and_invites() -> None:
     recovery_key = RECOVERY_KEY.search(output)
     assert recovery_key is not None
     assert recovery_unwrap(organization=organization, recovery_key=recovery_key.group())
-    token = TOKEN.search(output)
-    assert token is not None
-    link = pending_grant_for_link(link_secret=token.group(1))
-    assert link is not None and link.user_id == admin.pk
+    link = access_link_for(code=code_in(output))
+    assert link.ok and link.record is not None and link.record.user_id == admin.pk
+    granted = account_password_set_from_token(
+        token=link.token, keys_secret=link.keys_secret, new_password="a brand new passphrase"
+    )
+    assert MemberKeyWrap.objects.filter(user=granted, organization=organization).exists()
     with pytest.raises(CommandError, match="already has keys"):
         run("keys_provision", "kern-intake")
     assert OrganizationKeys.objects.count() == 1
 
 
-def test_provision_prints_full_link_when_configured(settings) -> None:
-    settings.KEYS_GRANT_LINK_URL = "https://plainsight.example.org/accounts/access/{token}/"
+def test_provision_prints_full_links_with_the_base_url(settings) -> None:
+    settings.PLAINSIGHT_BASE_URL = "https://plainsight.example.org"
     organization = OrganizationFactory.create(slug="fjc")
     person = UserFactory.create(email="p@example.org")
     MembershipFactory.create(user=person, organization=organization)
     output = run("keys_provision", "fjc", "--invite", "p@example.org")
-    assert re.search(r"https://plainsight\.example\.org/accounts/access/[\w-]{64}/", output)
+    assert "https://plainsight.example.org/staff/account/welcome/#" in output
+    recovery_key = RECOVERY_KEY.search(output).group()  # type: ignore[union-attr]
+    output = run(
+        "keys_recover",
+        "fjc",
+        "p@example.org",
+        "--base-url",
+        "https://other.example",
+        stdin=recovery_key + "\n",
+    )
+    assert "https://other.example/staff/account/welcome/#" in output
+    assert code_in(output)
+
+
+def test_provision_refuses_invitees_outside_the_organization() -> None:
+    OrganizationFactory.create(slug="lonely")
+    UserFactory.create(email="stranger@example.org")
+    with pytest.raises(CommandError, match="not a member"):
+        run("keys_provision", "lonely", "--invite", "stranger@example.org")
+    assert not OrganizationKeys.objects.exists()
 
 
 def test_provision_unknown_organization_or_person() -> None:
@@ -69,11 +100,24 @@ def test_recover_reads_the_key_from_stdin_and_prints_a_link() -> None:
     MembershipFactory.create(user=person, organization=organization)
     recovery_key = RECOVERY_KEY.search(run("keys_provision", "tribal")).group()  # type: ignore[union-attr]
     output = run("keys_recover", "tribal", "lead@example.org", stdin=recovery_key.lower() + "\n")
-    token = TOKEN.search(output)
-    assert token is not None
     assert recovery_key not in output
-    granted = pending_grant_redeem(user=person, link_secret=token.group(1), new_password="new pw!")
-    assert granted == [organization]
+    link = access_link_for(code=code_in(output))
+    assert link.ok
+    account_password_set_from_token(
+        token=link.token, keys_secret=link.keys_secret, new_password="a brand new passphrase"
+    )
+    person.refresh_from_db()
+    assert person.check_password("a brand new passphrase")
+    assert MemberKeyWrap.objects.filter(user=person, organization=organization).exists()
+    assert not PendingGrant.objects.exists()
+
+
+def test_recover_refuses_people_outside_the_organization() -> None:
+    OrganizationFactory.create(slug="solo")
+    UserFactory.create(email="outsider@example.org")
+    recovery_key = RECOVERY_KEY.search(run("keys_provision", "solo")).group()  # type: ignore[union-attr]
+    with pytest.raises(CommandError, match="not a member"):
+        run("keys_recover", "solo", "outsider@example.org", stdin=recovery_key + "\n")
 
 
 def test_recover_refuses_the_key_as_an_argument_and_wrong_keys() -> None:

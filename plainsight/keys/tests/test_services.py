@@ -208,6 +208,40 @@ def test_default_argon2_limits_are_at_least_interactive() -> None:
     assert conf.DEFAULT_MEMLIMIT >= nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE
 
 
+def test_real_argon2_limits_wrap_and_unlock(settings, organization, provisioned, member) -> None:
+    """The fast limits every other test uses are a test setting: once, the production
+    defaults end to end (grant, unlock, the limits recorded in the wrap)."""
+    from plainsight.keys import conf
+
+    settings.KEYS_ARGON2_OPSLIMIT = conf.DEFAULT_OPSLIMIT
+    settings.KEYS_ARGON2_MEMLIMIT = conf.DEFAULT_MEMLIMIT
+    member_keys_grant_by_password(
+        keyring=provisioned.keyring, organization=organization, user=member, password=PASSWORD
+    )
+    wrap = MemberKeyWrap.objects.get(user=member)
+    assert password_wrap_limits(bytes(wrap.wrapped)) == (
+        conf.DEFAULT_OPSLIMIT,
+        conf.DEFAULT_MEMLIMIT,
+    )
+    assert can_read(unlock(member), organization, provisioned)
+
+
+def test_real_argon2_limits_are_the_settings_defaults() -> None:
+    """config/settings.py uses the module's defaults when the environment says nothing
+    (tests override them through the settings fixture only)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from plainsight.keys import conf
+
+    source = (Path(django_settings.BASE_DIR) / "config" / "settings.py").read_text()
+    assert re.search(r'env\("KEYS_ARGON2_OPSLIMIT", "3"\)', source)
+    assert re.search(r'env\("KEYS_ARGON2_MEMLIMIT", str\(64 \* 1024 \* 1024\)\)', source)
+    assert (conf.DEFAULT_OPSLIMIT, conf.DEFAULT_MEMLIMIT) == (3, 64 * 1024 * 1024)
+
+
 def test_production_check_refuses_weak_limits(settings) -> None:
     from plainsight.keys.checks import check_argon2_limits
 

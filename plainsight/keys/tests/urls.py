@@ -1,52 +1,22 @@
-"""Test-only views that drive the real login/keyring/middleware path (not product URLs)."""
+"""Test-only views that use the session keyring the real login opened (not product URLs).
+
+People sign in through the project's real login pages (included below); these views
+stand for the later features that read and write protected data with ``keyring_for``.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, get_user_model, login, logout
+import base64
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from config.urls import urlpatterns as project_urlpatterns
 from plainsight.keys import data
-from plainsight.keys.errors import OrganizationKeysMissing
+from plainsight.keys.errors import DecryptionFailed, OrganizationKeysMissing
 from plainsight.keys.selectors import keyring_for
-from plainsight.keys.services import keyring_unlock_at_login
 from plainsight.partners.models import Organization
-
-PENDING_USER = "_test_pending_user"
-
-
-def sign_in(request: HttpRequest) -> HttpResponse:
-    """Password check, login(), then unlock — the order of a one-step sign-in."""
-    password = request.POST["password"]
-    user = authenticate(request, username=request.POST["username"], password=password)
-    if user is None:
-        return HttpResponse(status=403)
-    login(request, user)
-    keyring_unlock_at_login(request=request, user=user, password=password)
-    return HttpResponse("signed in")
-
-
-def password_step(request: HttpRequest) -> HttpResponse:
-    """First step of a two-factor sign-in: unlock now, log in after the second factor."""
-    password = request.POST["password"]
-    user = authenticate(request, username=request.POST["username"], password=password)
-    if user is None:
-        return HttpResponse(status=403)
-    keyring_unlock_at_login(request=request, user=user, password=password)
-    request.session[PENDING_USER] = user.pk
-    return HttpResponse("second factor please")
-
-
-def second_factor_step(request: HttpRequest) -> HttpResponse:
-    user = get_user_model().objects.get(pk=request.session.pop(PENDING_USER))
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return HttpResponse("signed in")
-
-
-def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return HttpResponse("signed out")
 
 
 def index_value(request: HttpRequest, organization_id: str) -> HttpResponse:
@@ -73,13 +43,45 @@ def no_keys_needed(request: HttpRequest) -> HttpResponse:
     return HttpResponse("fine")
 
 
+@csrf_exempt
+def encrypt(request: HttpRequest, organization_id: str) -> HttpResponse:
+    """Encrypt the posted text for the organization with the session keyring."""
+    organization = Organization.objects.get(pk=organization_id)
+    try:
+        ciphertext = data.encrypt_for_organization(
+            keyring=keyring_for(request),
+            organization=organization,
+            plaintext=request.POST["text"].encode(),
+            associated_data=b"test:note",
+        )
+    except OrganizationKeysMissing:
+        return HttpResponse("no keys for that organization", status=403)
+    return JsonResponse({"ciphertext": base64.b64encode(ciphertext).decode()})
+
+
+@csrf_exempt
+def decrypt(request: HttpRequest, organization_id: str) -> HttpResponse:
+    """Decrypt the posted ciphertext as the organization's, with the session keyring."""
+    organization = Organization.objects.get(pk=organization_id)
+    try:
+        plaintext = data.decrypt(
+            keyring=keyring_for(request),
+            organization=organization,
+            ciphertext=base64.b64decode(request.POST["ciphertext"]),
+            associated_data=b"test:note",
+        )
+    except OrganizationKeysMissing:
+        return HttpResponse("no keys for that organization", status=403)
+    except DecryptionFailed:
+        return HttpResponse("does not open", status=422)
+    return JsonResponse({"text": plaintext.decode()})
+
+
 urlpatterns = [
     *project_urlpatterns,  # so the staff layout's links resolve
-    path("sign-in/", sign_in),
-    path("password-step/", password_step),
-    path("second-factor/", second_factor_step),
-    path("sign-out/", sign_out),
     path("index/<uuid:organization_id>/", index_value),
+    path("encrypt/<uuid:organization_id>/", encrypt),
+    path("decrypt/<uuid:organization_id>/", decrypt),
     path("held/", held),
     path("plain/", no_keys_needed),
 ]

@@ -13,6 +13,7 @@ from plainsight.testing.authz import World, sample
     "partners_staff:organization_edit",
     "partners_staff:organization_deactivate",
     "partners_staff:person_invite",
+    "partners_staff:recovery_key_replace",
     "partners_staff:audit_log",
 )
 def organization_a(world: World) -> dict[str, Any]:

@@ -10,6 +10,13 @@ from plainsight.accounts.models import AccountToken
 from plainsight.accounts.services import account_invite
 from plainsight.accounts.tests.factories import UserFactory, enrol_totp
 from plainsight.audit.models import AuditEvent
+from plainsight.keys.models import MemberKeyWrap, OrganizationKeys, PendingGrant
+from plainsight.keys.selectors import organization_keys_exist
+from plainsight.keys.services import (
+    member_keys_grant_by_password,
+    organization_keys_provision,
+    recovery_unwrap,
+)
 from plainsight.partners import services
 from plainsight.partners.models import Membership, Organization, OrganizationKind, Role
 from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
@@ -226,3 +233,118 @@ def test_deactivation_guards(admin, organization) -> None:
     with pytest.raises(ValidationError):
         # The last organization admin stays.
         services.staff_deactivate(actor=platform, organization=organization, user=admin)
+
+
+# --- Organizations come with keys; leaving one takes its keys away ----------------------
+
+
+def test_organization_set_up_creates_keys_and_invites_the_first_admin_with_them(
+    platform_admin,
+) -> None:
+    set_up = services.organization_set_up(
+        actor=platform_admin,
+        name="Hope House",
+        kind=OrganizationKind.VICTIM_SERVICES,
+        service_counties=["Kern"],
+        admin_email="Director@Hope.example.org",
+        admin_first_name="Rosa",
+        admin_last_name="Diaz",
+    )
+    organization = set_up.organization
+    assert organization_keys_exist(organization=organization)
+    assert set_up.recovery_key.formatted not in repr(set_up)
+    assert recovery_unwrap(organization=organization, recovery_key=set_up.recovery_key.formatted)
+    first = set_up.first_admin
+    assert first.user.email == "director@hope.example.org" and first.carries_keys
+    assert Membership.objects.filter(
+        user=first.user, organization=organization, role=Role.ORG_ADMIN
+    ).exists()
+    actions = set(
+        AuditEvent.objects.filter(organization=organization).values_list("action", flat=True)
+    )
+    assert {
+        "organization.created",
+        "keys.provisioned",
+        "account.invited",
+        "keys.pending_grant_created",
+    } <= actions
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"admin_email": "not an email"}, "admin_email"),
+        ({"admin_email": "TAKEN@example.org"}, "admin_email"),
+        ({"admin_first_name": "", "admin_last_name": ""}, "admin_first_name"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_organization_set_up_saves_nothing_when_anything_is_wrong(
+    platform_admin, overrides, field
+) -> None:
+    UserFactory.create(email="taken@example.org")
+    values = {
+        "actor": platform_admin,
+        "name": "Hope House",
+        "kind": OrganizationKind.VICTIM_SERVICES,
+        "admin_email": "director@hope.example.org",
+        "admin_first_name": "Rosa",
+        "admin_last_name": "Diaz",
+        **overrides,
+    }
+    organizations, events = Organization.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as raised:
+        services.organization_set_up(**values)
+    assert field in raised.value.message_dict
+    assert (Organization.objects.count(), AuditEvent.objects.count()) == (organizations, events)
+    assert not OrganizationKeys.objects.exists()
+
+
+def test_only_platform_admins_set_organizations_up(admin) -> None:
+    with pytest.raises(PermissionDenied):
+        services.organization_set_up(
+            actor=admin,
+            name="Sneaky",
+            kind=OrganizationKind.OTHER,
+            admin_email="a@example.org",
+            admin_first_name="A",
+            admin_last_name="B",
+        )
+    assert not OrganizationKeys.objects.exists()
+
+
+def test_deactivating_a_person_revokes_their_keys_and_waiting_links(admin, organization) -> None:
+    keyring = organization_keys_provision(organization=organization).keyring
+    person = UserFactory.create(password="a long enough passphrase")
+    MembershipFactory.create(user=person, organization=organization, role=Role.CASE_MANAGER)
+    member_keys_grant_by_password(
+        keyring=keyring, organization=organization, user=person, password="a long enough passphrase"
+    )
+    invited = account_invite(
+        actor=admin,
+        organization=organization,
+        email="invited@example.org",
+        first_name="In",
+        last_name="Vited",
+        roles=[Role.ANALYST],
+        keyring=keyring,
+    )
+    services.staff_deactivate(actor=admin, organization=organization, user=person)
+    services.staff_deactivate(actor=admin, organization=organization, user=invited.user)
+    assert not MemberKeyWrap.objects.filter(user=person).exists()
+    assert not PendingGrant.objects.exists()
+    assert AuditEvent.objects.filter(action="keys.revoked", organization=organization).count() == 2
+
+
+def test_removing_one_role_of_several_keeps_the_keys(admin, organization) -> None:
+    keyring = organization_keys_provision(organization=organization).keyring
+    person = UserFactory.create(password="a long enough passphrase")
+    MembershipFactory.create(user=person, organization=organization, role=Role.CASE_MANAGER)
+    MembershipFactory.create(user=person, organization=organization, role=Role.SUPERVISOR)
+    member_keys_grant_by_password(
+        keyring=keyring, organization=organization, user=person, password="a long enough passphrase"
+    )
+    services.membership_roles_set(
+        actor=admin, organization=organization, user=person, roles=[Role.SUPERVISOR]
+    )
+    assert MemberKeyWrap.objects.filter(user=person, organization=organization).exists()

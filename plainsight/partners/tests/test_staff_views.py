@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from plainsight.accounts.links import access_code_split
 from plainsight.accounts.models import AccountToken, User
 from plainsight.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, enrol_totp
 from plainsight.audit.models import AuditEvent
 from plainsight.audit.services import audit_record
+from plainsight.keys.services import member_keys_grant_by_password, organization_keys_provision
 from plainsight.partners.models import Membership, Organization, Role
 from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 from plainsight.testing.authz import mark_reauthenticated
@@ -76,7 +78,8 @@ def test_people_list_costs_the_same_queries_for_many_people(
         staff_member(organization, role)
     url = org_url("organization", organization)
     client.get(url)
-    with django_assert_max_num_queries(14) as few:
+    # 14, plus 2 to show who holds the organization's keys.
+    with django_assert_max_num_queries(16) as few:
         client.get(url)
     for _ in range(12):
         staff_member(organization, Role.INTAKE_ADVOCATE)
@@ -85,28 +88,31 @@ def test_people_list_costs_the_same_queries_for_many_people(
     assert response.content.decode().count("@example.org") >= 15
 
 
-def test_invite_shows_a_one_time_link_with_the_token_in_the_query_string(
-    client, organization
-) -> None:
+def test_invite_shows_a_one_time_link_with_the_code_after_the_hash(client, organization) -> None:
     response = client.post(org_url("person_invite", organization), invite_data())
     assert response.status_code == 200
     link = response.context["link"]
+    code = response.context["code"]
     parts = urlsplit(link)
     assert parts.path == reverse("accounts:set_password")
-    token = parse_qs(parts.query)["token"][0]
-    assert token not in parts.path
-    assert link in response.content.decode()
+    assert parts.query == "" and parts.fragment == code  # browsers never send the fragment
+    content = response.content.decode()
+    assert link in content and f'id="access-code">{code}<' in content
+    token, _keys = access_code_split(code)
     assert AccountToken.objects.get().token_hash != token
     assert len(mail.outbox) == 0  # no mail server configured
 
+    # Without JavaScript: the person pastes the code.
     newcomer = Client()
-    page = newcomer.get(parts.path, {"token": token})
+    assert newcomer.get(parts.path).status_code == 200
+    page = newcomer.post(parts.path, {"step": "code", "code": code})
     assert page.status_code == 200
     assert "new.advocate@example.org" in page.content.decode()
     response = newcomer.post(
         parts.path,
         {
-            "token": token,
+            "step": "password",
+            "code": code,
             "new_password1": "sunrise meadow copper",
             "new_password2": "sunrise meadow copper",
         },
@@ -122,6 +128,7 @@ def test_invite_link_is_emailed_when_mail_is_configured(client, organization, se
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.advocate@example.org"]
     assert response.context["link"] in mail.outbox[0].body
+    assert response.context["code"] in mail.outbox[0].body
 
 
 @pytest.mark.parametrize(
@@ -237,7 +244,7 @@ def test_reset_needs_reauthentication_then_gives_a_new_link(client, organization
     mark_reauthenticated(client, admin)
     response = client.post(url)
     assert response.status_code == 200
-    assert "token=" in response.context["link"]
+    assert f"#{response.context['code']}" in response.context["link"]
     person.refresh_from_db()
     assert not person.check_password(DEFAULT_PASSWORD)
 
@@ -309,12 +316,23 @@ def test_platform_admin_manages_organizations(organization) -> None:
     platform = staff_member(OrganizationFactory.create(name="Coalition"), Role.PLATFORM_ADMIN)
     client = Client()
     client.force_login(platform)
+    url = reverse("partners_staff:organization_create")
+    assert "reauthenticate" in client.get(url)["Location"]  # creating keys is a key change
+    mark_reauthenticated(client, platform)
     response = client.post(
-        reverse("partners_staff:organization_create"),
-        {"name": "Riverside Shelter", "kind": "victim_services", "service_counties": "Kern, Kings"},
+        url,
+        {
+            "name": "Riverside Shelter",
+            "kind": "victim_services",
+            "service_counties": "Kern, Kings",
+            "admin_email": "director@riverside.example.org",
+            "admin_first_name": "Marta",
+            "admin_last_name": "Flores",
+        },
     )
     created = Organization.objects.get(name="Riverside Shelter")
-    assert response["Location"] == org_url("organization", created)
+    assert response.status_code == 200
+    assert response.context["organization"] == created
     assert created.service_counties == ["Kern", "Kings"]
     response = client.post(
         org_url("organization_edit", created),
@@ -324,8 +342,14 @@ def test_platform_admin_manages_organizations(organization) -> None:
     created.refresh_from_db()
     assert created.kind == "other"
     duplicate = client.post(
-        reverse("partners_staff:organization_create"),
-        {"name": "riverside shelter", "kind": "other", "service_counties": ""},
+        url,
+        {
+            "name": "riverside shelter",
+            "kind": "other",
+            "service_counties": "",
+            "admin_email": "someone.else@example.org",
+            "admin_first_name": "Someone",
+        },
     )
     assert "already has this name" in duplicate.content.decode()
     assert client.post(org_url("organization_deactivate", created)).status_code == 302
@@ -337,3 +361,18 @@ def test_platform_admin_manages_organizations(organization) -> None:
         invite_data(roles=[Role.ORG_ADMIN]),
     )
     assert response.status_code == 200 and "link" in response.context
+
+
+def test_people_without_the_organizations_keys_are_pointed_out(client, organization, admin) -> None:
+    page = client.get(org_url("organization", organization)).content.decode()
+    assert "has no keys yet" in page
+    keyring = organization_keys_provision(organization=organization).keyring
+    holder = staff_member(organization, Role.CASE_MANAGER, password=DEFAULT_PASSWORD)
+    member_keys_grant_by_password(
+        keyring=keyring, organization=organization, user=holder, password=DEFAULT_PASSWORD
+    )
+    staff_member(organization, Role.ANALYST, password=DEFAULT_PASSWORD)  # no keys
+    page = client.get(org_url("organization", organization)).content.decode()
+    assert "has no keys yet" not in page
+    # The analyst has no keys (the admin, without a usable password here, "needs a link").
+    assert page.count("No keys: reset their access to give them") == 1

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from plainsight.keys.conf import grant_link_url
-from plainsight.keys.errors import AlreadyProvisioned, KeysError
-from plainsight.keys.management import organization_by_slug, user_by_email
-from plainsight.keys.services import organization_keys_provision, pending_grant_create
+from plainsight.keys.errors import AlreadyProvisioned
+from plainsight.keys.management import (
+    access_reset_with_keys,
+    organization_by_slug,
+    user_by_email,
+    write_link,
+    write_recovery_key,
+)
+from plainsight.keys.services import organization_keys_provision
+from plainsight.partners.models import Membership
 
 
 class Command(BaseCommand):
     help = (
-        "Create an organization's key pair, data key and offline recovery key. The "
-        "recovery key is printed once: write it down and keep it offline. With --invite, "
-        "also print one-time set-password links that give those people the keys."
+        "Create the keys of an organization that has none (one created before key "
+        "custody): key pair, data key and offline recovery key. The recovery key is "
+        "printed once: write it down and keep it offline. With --invite, also reset those "
+        "members' access with one-time links that carry the new keys (their password and "
+        "second factor stop working; meant for the organization's first admin)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,30 +39,35 @@ class Command(BaseCommand):
             help="A member who receives a one-time link for the keys (repeatable).",
         )
         parser.add_argument("--actor", metavar="EMAIL", help="Who runs this (for the audit log).")
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="where staff open PlainSight (default: PLAINSIGHT_BASE_URL)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization = organization_by_slug(options["organization"])
         actor = user_by_email(options["actor"]) if options["actor"] else None
         invitees = [user_by_email(email) for email in options["invite"]]
+        for user in invitees:
+            if not Membership.objects.filter(user=user, organization=organization).exists():
+                raise CommandError(f"{user.email} is not a member of this organization.")
+        base_url = options["base_url"] or settings.PLAINSIGHT_BASE_URL
         try:
-            provisioned = organization_keys_provision(organization=organization, actor=actor)
+            with transaction.atomic():
+                provisioned = organization_keys_provision(organization=organization, actor=actor)
+                links = [
+                    access_reset_with_keys(
+                        organization=organization, user=user, keyring=provisioned.keyring
+                    )
+                    for user in invitees
+                ]
         except AlreadyProvisioned:
             raise CommandError(
                 "This organization already has keys. Use keys_recover to give someone access."
             ) from None
         out = self.stdout
         out.write(f"Keys created for {organization.slug}.\n")
-        out.write("\nRECOVERY KEY (shown once; write it down, keep it offline):\n\n")
-        out.write(f"    {provisioned.recovery_key.formatted}\n\n")
-        out.write(
-            "Anyone with this key and a copy of the database can read this organization's\n"
-            "records. Store it on paper in a locked place; see docs/runbooks/keys.md.\n"
-        )
-        for user in invitees:
-            try:
-                token = pending_grant_create(
-                    keyring=provisioned.keyring, organization=organization, user=user, actor=actor
-                )
-            except KeysError as error:
-                raise CommandError(f"Could not create a link for {user.email}: {error}") from None
-            out.write(f"\nOne-time link for {user.email}:\n    {grant_link_url(token) or token}\n")
+        write_recovery_key(out, provisioned.recovery_key)
+        for issued in links:
+            write_link(out, issued, base_url)
