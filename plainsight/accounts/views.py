@@ -61,7 +61,12 @@ def _password_page(
     return render(
         request,
         "account/set_password.html",
-        {"form": form, "link": record, "person": record.user, "carries_keys": link.keys_secret},
+        {
+            "form": form,
+            "link": record,
+            "person": record.user,
+            "carries_keys": bool(link.keys_secret),
+        },
         status=status,
     )
 
