@@ -13,10 +13,13 @@ from plainsight.core import views as core_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("plainsight.core.staff_urls")),
+    path("staff/directory/", include("plainsight.directory.upkeep.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("plainsight.core.urls")),
+    path("find-help/", include("plainsight.directory.search.urls")),
+    path("find-help/", include("plainsight.directory.upkeep.public_urls")),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,465 @@
+"""The search: one SQL query over the index, the same on SQLite and PostgreSQL.
+
+Plan of the query, for a typical search (words + distance + two filters):
+
+1. the database's full-text index gives the documents having, for every word, one of
+   its tokens (its stems, its everyday synonyms' concept, or a typing correction), plus
+   one token of each code filter (category, language, "serves my area");
+2. the search box of a distance search reads the ``(band, longitude)`` index, one range
+   per 0.1° band of latitude, and the exact radius is checked on what it returns
+   (equirectangular distance: exact to a fraction of a percent at these radii);
+3. yes/no filters are bits of ``flags``; age is a range; "open now" looks for an
+   opening rule of the document valid at this moment in its own time zone;
+4. relevance is computed only for what is left, in portable SQL: for each word, the
+   best of its tokens, weighted by where it occurs (name > category > organization >
+   text) and by how rare it is; ties go to the nearer, then to the name.
+
+``COUNT(*) OVER ()`` gives the total in the same pass. If every word together finds
+nothing, the search runs again with any word, and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from plainsight.directory.search import fts, hours
+from plainsight.directory.search.documents import category_token, language_token
+from plainsight.directory.search.models import (
+    FacetKind,
+    Flag,
+    SearchFacet,
+    SearchHours,
+    SearchIndexState,
+)
+from plainsight.directory.search.places import Place
+from plainsight.directory.search.query import AnalyzedQuery, analyze, resolve
+
+MILES_PER_DEGREE_LATITUDE = 69.05
+MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 69.17
+EARTH_RADIUS_MILES = 3958.8
+MAX_PAGES = 50
+# Where a word is found: its weight (the name says most about a listing).
+FIELD_WEIGHTS = {"name": 10.0, "category": 7.0, "organization": 4.0, "text": 2.0}
+# Searches larger than this radius read the full-text matches first on SQLite.
+GEO_FIRST_MAX_RADIUS = 60
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    place: Place | None = None
+    radius_miles: int | None = None  # with a place; None: any distance
+    serves_area: bool = False  # with a place
+    category: str = ""  # taxonomy term id
+    language: str = ""  # language code
+    age: int | None = None
+    open_now: bool = False
+    free: bool = False
+    no_police_report: bool = False
+    minors_on_their_own: bool = False
+    any_immigration_status: bool = False
+    by_phone: bool = False
+    online: bool = False
+    sort: str = "relevance"  # or "distance"
+    page: int = 1
+    page_size: int = 20
+    moment: dt.datetime | None = None
+
+
+@dataclass
+class SearchHit:
+    document_id: int
+    service_id: uuid.UUID
+    location_id: uuid.UUID | None
+    name: str
+    name_es: str
+    organization_name: str
+    organization_name_es: str
+    place: str
+    summary: str
+    summary_es: str
+    phone: str
+    phone_extension: int | None
+    phone_outcome: str
+    assured_date: dt.date | None
+    flags: int
+    score: float
+    # None for a confidential location: its distance is never shown.
+    distance_miles: float | None = None
+    # None when the hours are not known.
+    open_now: bool | None = None
+
+    def has(self, flag: int) -> bool:
+        return bool(self.flags & flag)
+
+    @property
+    def confidential(self) -> bool:
+        return self.has(Flag.CONFIDENTIAL)
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    hits: list[SearchHit]
+    total: int
+    analyzed: AnalyzedQuery
+    relaxed: bool = False
+    implied_filters: set[str] = field(default_factory=set)
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGES, max(1, math.ceil(self.total / self.request.page_size)))
+
+    @property
+    def has_next(self) -> bool:
+        return self.request.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.request.page > 1
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _num(value: float) -> str:
+    """A float as an SQL literal (only ever numbers computed here, never input)."""
+    return repr(float(value))
+
+
+def _literal(token: str) -> str:
+    """A token padded for ``instr``; tokens are checked to be ASCII letters and digits."""
+    if not (token.isascii() and token.isalnum()):
+        raise ValueError("search tokens must be ASCII letters and digits")
+    return f"' {token} '"
+
+
+def _score_sql(groups: list[dict[str, float]]) -> str:
+    if not groups:
+        return "0.0"
+    position = "instr" if connection.vendor == "sqlite" else "strpos"
+    greatest = "max" if connection.vendor == "sqlite" else "GREATEST"
+    words = []
+    for group in groups:
+        cases = []
+        for token, weight in sorted(group.items()):
+            lit = _literal(token)
+            cases.append(
+                f"CASE WHEN {position}(d.tokens, {lit}) = 0 THEN 0.0"
+                f" WHEN {position}(d.name_tokens, {lit}) > 0"
+                f" THEN {_num(FIELD_WEIGHTS['name'] * weight)}"
+                f" WHEN {position}(d.category_tokens, {lit}) > 0"
+                f" THEN {_num(FIELD_WEIGHTS['category'] * weight)}"
+                f" WHEN {position}(d.organization_tokens, {lit}) > 0"
+                f" THEN {_num(FIELD_WEIGHTS['organization'] * weight)}"
+                f" ELSE {_num(FIELD_WEIGHTS['text'] * weight)} END"
+            )
+        words.append(cases[0] if len(cases) == 1 else f"{greatest}({', '.join(cases)})")
+    return " + ".join(f"({w})" for w in words)
+
+
+def _distance_sql(place: Place) -> str:
+    """Squared equirectangular distance in miles² (NULL without coordinates)."""
+    k = MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(place.latitude))
+    dy = f"((d.latitude - {_num(place.latitude)}) * {_num(MILES_PER_DEGREE_LATITUDE)})"
+    dx = f"((d.longitude - {_num(place.longitude)}) * {_num(k)})"
+    return f"({dy} * {dy} + {dx} * {dx})"
+
+
+def _zones() -> list[str]:
+    return sorted(
+        SearchFacet.objects.filter(kind=FacetKind.TIME_ZONE).values_list("value", flat=True)
+    )
+
+
+def _open_now_sql(moment: dt.datetime) -> tuple[str, list[Any]]:
+    """True for documents open at ``moment`` (see hours.rule_is_open, its reference)."""
+    params: list[Any] = []
+    per_zone = []
+    day_test = (
+        " AND (h.valid_from IS NULL OR h.valid_from <= %s)"
+        " AND (h.valid_to IS NULL OR h.valid_to >= %s)"
+        " AND (h.month_day = 0 OR h.month_day = %s)"
+        " AND (h.week_ordinals = 0 OR (h.week_ordinals & %s) <> 0)"
+        " AND (h.week_interval <= 1 OR ((%s - h.anchor_week) %% h.week_interval) = 0)"
+    )
+    for zone, v in hours.sql_parameters(_zones(), moment).items():
+        per_zone.append(
+            "(h.time_zone = %s AND (h.days & %s) <> 0"
+            " AND h.start_minute <= %s AND h.end_minute > %s"
+            f" AND ((NOT h.tail{day_test}) OR (h.tail{day_test})))"
+        )
+        params += [zone, v["day_bit"], v["minute"], v["minute"]]
+        for prefix in ("today", "yesterday"):
+            params += [
+                v[prefix],
+                v[prefix],
+                v[f"{prefix}_dom"],
+                v[f"{prefix}_ordinals"],
+                v[f"{prefix}_week"],
+            ]
+    always = f"(d.flags & {Flag.OPEN_24_7}) <> 0"
+    closed = f"(d.flags & {Flag.TEMPORARILY_CLOSED}) = 0"
+    if not per_zone:
+        return f"({always} AND {closed})", []
+    zones_sql = " OR ".join(per_zone)
+    exists = (
+        "EXISTS (SELECT 1 FROM directory_search_searchhours h"  # noqa: S608 - values are parameters
+        f" WHERE h.document_id = d.id AND ({zones_sql}))"
+    )
+    return f"(({always} OR {exists}) AND {closed})", params
+
+
+def _flags_sql(request: SearchRequest) -> list[str]:
+    required = 0
+    for wanted, flag in (
+        (request.free, Flag.FREE),
+        (request.no_police_report, Flag.NO_POLICE_REPORT),
+        (request.minors_on_their_own, Flag.MINORS_ON_THEIR_OWN),
+        (request.any_immigration_status, Flag.ANY_IMMIGRATION_STATUS),
+    ):
+        if wanted:
+            required |= flag
+    conditions = []
+    if required:
+        conditions.append(f"(d.flags & {required}) = {required}")
+    reach = (Flag.BY_PHONE if request.by_phone else 0) | (Flag.ONLINE if request.online else 0)
+    if reach:
+        conditions.append(f"(d.flags & {reach}) <> 0")
+    return conditions
+
+
+COLUMNS = (
+    "d.id, d.service_id, d.location_id, d.name, d.name_es, d.organization_name,"
+    " d.organization_name_es, d.place, d.summary, d.summary_es, d.phone,"
+    " d.phone_extension, d.phone_outcome, d.assured_date, d.flags,"
+    " d.latitude, d.longitude"
+)
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _query(
+    request: SearchRequest, groups: list[dict[str, float]], *, relaxed: bool, moment: dt.datetime
+) -> tuple[list[SearchHit], int]:
+    where: list[str] = []
+    params: list[Any] = []
+
+    text_groups = [sorted(group) for group in groups]
+    match_groups: list[list[str]] = []
+    if text_groups:
+        if relaxed:
+            match_groups.append(sorted(set().union(*text_groups)))
+        else:
+            match_groups.extend(text_groups)
+    if request.category:
+        match_groups.append([category_token(request.category)])
+    if request.language:
+        match_groups.append([language_token(request.language)])
+    if request.serves_area and request.place is not None:
+        match_groups.append(sorted(set(request.place.area_tokens())))
+
+    place = request.place
+    radius = request.radius_miles if place is not None else None
+    if match_groups:
+        clause, match_params = fts.match_clause(
+            match_groups,
+            drive=not (radius is not None and radius <= GEO_FIRST_MAX_RADIUS),
+        )
+        where.append(clause)
+        params += match_params
+
+    distance = _distance_sql(place) if place is not None else "NULL"
+    if place is not None and radius is not None:
+        dlat = radius / MILES_PER_DEGREE_LATITUDE
+        dlon = radius / (
+            MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(place.latitude))
+        )
+        bands = range(
+            math.floor((place.latitude - dlat) * 10), math.floor((place.latitude + dlat) * 10) + 1
+        )
+        in_radius = (
+            f"d.band IN ({', '.join(str(b) for b in bands)})"
+            f" AND d.longitude BETWEEN {_num(place.longitude - dlon)}"
+            f" AND {_num(place.longitude + dlon)}"
+            f" AND {distance} <= {_num(radius * radius)}"
+        )
+        # Listings with no place on a map (phone lines, online help, confidential
+        # places without a known ZIP) count as near when they serve this area.
+        position = "instr" if connection.vendor == "sqlite" else "strpos"
+        serves_here = " OR ".join(
+            f"{position}(d.tokens, {_literal(token)}) > 0"
+            for token in sorted(set(place.area_tokens()))
+        )
+        where.append(f"(({in_radius}) OR (d.band IS NULL AND ({serves_here})))")
+
+    where += _flags_sql(request)
+    if request.age is not None:
+        where.append(
+            "(d.minimum_age IS NULL OR d.minimum_age <= %s)"
+            " AND (d.maximum_age IS NULL OR d.maximum_age >= %s)"
+        )
+        params += [request.age, request.age]
+    if request.open_now:
+        clause, open_params = _open_now_sql(moment)
+        where.append(clause)
+        params += open_params
+
+    score = _score_sql(groups)
+    nowhere_last = "CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END"
+    police_last = f"CASE WHEN (d.flags & {Flag.NO_POLICE_REPORT}) <> 0 THEN 0 ELSE 1 END"
+    if place is not None and request.sort == "distance":
+        order = f"{nowhere_last}, distance, score DESC, d.sort_name, d.id"
+    elif groups:
+        # Among equally good matches, help that needs no police report comes first.
+        order = f"score DESC, {police_last}" + (f", {nowhere_last}, distance" if place else "")
+        order += ", d.sort_name, d.id"
+    elif place is not None:
+        order = f"{nowhere_last}, distance, d.sort_name, d.id"
+    else:
+        order = "d.sort_name, d.id"
+    page = max(1, min(request.page, MAX_PAGES))
+    # Only SQL written here is interpolated: column names, numbers computed in this
+    # module and tokens checked to be ASCII letters and digits. Input is parameters.
+    sql = (
+        f"SELECT {COLUMNS}, {score} AS score, {distance} AS distance,"  # noqa: S608
+        " COUNT(*) OVER () AS total"
+        " FROM directory_search_searchdocument d"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    params += [request.page_size, (page - 1) * request.page_size]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+
+    hits: list[SearchHit] = []
+    total = 0
+    for row in rows:
+        total = int(row[-1])
+        flags = int(row[14])
+        latitude, longitude = row[15], row[16]
+        distance_miles = None
+        if (
+            place is not None
+            and latitude is not None
+            and longitude is not None
+            and not flags & Flag.CONFIDENTIAL
+        ):
+            distance_miles = haversine_miles(
+                place.latitude, place.longitude, float(latitude), float(longitude)
+            )
+        hits.append(
+            SearchHit(
+                document_id=int(row[0]),
+                service_id=_uuid(row[1]),  # type: ignore[arg-type]
+                location_id=_uuid(row[2]),
+                name=row[3],
+                name_es=row[4],
+                organization_name=row[5],
+                organization_name_es=row[6],
+                place=row[7],
+                summary=row[8],
+                summary_es=row[9],
+                phone=row[10],
+                phone_extension=row[11],
+                phone_outcome=row[12],
+                assured_date=_date(row[13]),
+                flags=flags,
+                score=float(row[17] or 0),
+                distance_miles=distance_miles,
+            )
+        )
+    if not rows and page > 1:
+        # Past the end: count without the page, so the caller can say so.
+        total = -1
+    return hits, total
+
+
+def _mark_open(hits: list[SearchHit], moment: dt.datetime) -> None:
+    if not hits:
+        return
+    rules: dict[int, list[hours.Rule]] = {}
+    for row in SearchHours.objects.filter(document_id__in=[h.document_id for h in hits]):
+        rules.setdefault(row.document_id, []).append(
+            hours.Rule(
+                time_zone=row.time_zone,
+                days=row.days,
+                start_minute=row.start_minute,
+                end_minute=row.end_minute,
+                tail=row.tail,
+                valid_from=row.valid_from,
+                valid_to=row.valid_to,
+                month_day=row.month_day,
+                week_ordinals=row.week_ordinals,
+                week_interval=row.week_interval,
+                anchor_week=row.anchor_week,
+            )
+        )
+    for hit in hits:
+        if hit.has(Flag.TEMPORARILY_CLOSED):
+            hit.open_now = False
+        elif hit.has(Flag.OPEN_24_7):
+            hit.open_now = True
+        elif hit.document_id in rules:
+            hit.open_now = hours.is_open(rules[hit.document_id], moment)
+
+
+def index_document_count() -> int:
+    state = SearchIndexState.objects.filter(id=1).values_list("document_count", flat=True)
+    return next(iter(state), 0)
+
+
+def search(request: SearchRequest) -> SearchResults:
+    """Run a public search. Read-only; the same function serves the page and the bench."""
+    moment = request.moment or timezone.now()
+    analyzed = analyze(request.text)
+    implied = set(analyzed.implied_filters)
+    changes = {name for name in implied if not getattr(request, name)}
+    request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
+    typed_words = len(analyzed.words)
+    resolved = resolve(analyzed, document_count=index_document_count())
+    if typed_words and not resolved.groups:
+        # Every word was unknown: say so rather than list everything.
+        return SearchResults(
+            request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
+        )
+    hits, total = _query(request, resolved.groups, relaxed=False, moment=moment)
+    relaxed = False
+    if total == 0 and len(resolved.groups) > 1:
+        hits, total = _query(request, resolved.groups, relaxed=True, moment=moment)
+        relaxed = total > 0
+    if total < 0:
+        request = replace(request, page=1)
+        hits, total = _query(request, resolved.groups, relaxed=relaxed, moment=moment)
+    _mark_open(hits, moment)
+    return SearchResults(
+        request=request,
+        hits=hits,
+        total=total,
+        analyzed=resolved.analyzed,
+        relaxed=relaxed,
+        implied_filters=changes,
+    )
