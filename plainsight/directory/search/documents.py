@@ -288,7 +288,8 @@ def _area_tokens(areas: Iterable[Any]) -> set[str]:
 
 
 def _address_area_tokens(address: Any | None) -> set[str]:
-    """A service with no service area serves where it is: its ZIP, city and county."""
+    """A service with no service area serves where it is: its ZIP, city and county
+    (not its whole state or country, which would make "serves my area" meaningless)."""
     if address is None:
         return set()
     tokens: set[str] = set()
@@ -299,10 +300,6 @@ def _address_area_tokens(address: Any | None) -> set[str]:
             tokens.add(places.area_token("county", row.county_fips))
     if address.city:
         tokens.add(places.area_token("city", address.city))
-    if address.state_province:
-        tokens.add(places.area_token("state", address.state_province))
-    if address.country:
-        tokens.add(places.area_token("country", address.country))
     return tokens
 
 

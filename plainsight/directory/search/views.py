@@ -30,6 +30,8 @@ from plainsight.directory.search.forms import FLAG_FIELDS, FindHelpForm
 from plainsight.directory.search.models import Flag
 from plainsight.directory.search.selectors import public_service
 
+PAGE_SIZE = 20
+
 
 @dataclass(frozen=True)
 class Card:
@@ -156,7 +158,7 @@ def find_help(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(
                 reverse("find_help:search") + (f"?{query}" if query else ""), status=303
             )
-        results = search(form.to_request())
+        results = search(form.to_request(page_size=PAGE_SIZE))
         return _render(request, _with_implied(form, results), results, posted=True)
 
     if "q" in request.GET:
@@ -172,7 +174,7 @@ def find_help(request: HttpRequest) -> HttpResponse:
     form = FindHelpForm(request.GET, language=language)
     if not form.is_valid():
         return _render(request, form, None, posted=False)
-    results = search(form.to_request())
+    results = search(form.to_request(page_size=PAGE_SIZE))
     return _render(request, form, results, posted=False)
 
 

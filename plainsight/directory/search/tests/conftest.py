@@ -48,7 +48,7 @@ _WIPE_ORDER = (
 
 def wipe_directory() -> None:
     for model in _WIPE_ORDER:
-        model.objects.all().delete()  # type: ignore[attr-defined]
+        model.objects.all().delete()
 
 
 @pytest.fixture(scope="module")

@@ -188,7 +188,7 @@ SERVICES: list[Svc] = [
             Loc(
                 "alliance_office",
                 "Alliance office",
-                "1921 Nineteenth Street",
+                "1400 Chester Ave",
                 "Bakersfield",
                 "93301",
                 35.3750,
