@@ -20,11 +20,19 @@ CHUNK = 5000
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
-    """Insert ``rows`` (values in the order of ``fields``, model field names)."""
+    """Insert ``rows`` (values in the order of ``fields``, model field names).
+
+    Other columns get their field's default, as ``Model.objects.create`` would.
+    """
     meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
+    given = [meta.get_field(name) for name in fields]
+    defaults = [f for f in meta.concrete_fields if f not in given and not f.primary_key]
+    default_values = [f.get_default() for f in defaults]
+    model_fields = [*given, *defaults]
     columns = [str(f.column) for f in model_fields]  # type: ignore[union-attr]
     prepare = [f.get_db_prep_save for f in model_fields]  # type: ignore[union-attr]
+    if defaults:
+        rows = (tuple(row) + tuple(default_values) for row in rows)
     table = connection.ops.quote_name(meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
@@ -56,3 +64,14 @@ def reset_sequence(model: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def select(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a fixed SELECT (the search's hot path: no ORM query building)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)

@@ -15,10 +15,11 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from plainsight.directory import models as directory
-from plainsight.directory.search import hours, places, text, vocabulary
+from plainsight.directory.search import geo, hours, places, text, vocabulary
 from plainsight.directory.search.models import Flag
 from plainsight.directory.search.translations import translated
 
@@ -124,6 +125,17 @@ class TermCatalog:
         return chain
 
 
+# Yes/no filters that are also full-text tokens (so the index narrows by them too).
+FLAG_TOKENS = {
+    Flag.FREE: "zffree",
+    Flag.NO_POLICE_REPORT: "zfnopolice",
+    Flag.MINORS_ON_THEIR_OWN: "zfminors",
+    Flag.ANY_IMMIGRATION_STATUS: "zfanystatus",
+    Flag.BY_PHONE: "zfphone",
+    Flag.ONLINE: "zfonline",
+}
+
+
 def category_token(term_id: uuid.UUID | str) -> str:
     value = term_id.hex if isinstance(term_id, uuid.UUID) else uuid.UUID(str(term_id)).hex
     return "zt" + value
@@ -210,6 +222,22 @@ def summarize(description: str) -> str:
     return cut + "…"
 
 
+@lru_cache(maxsize=100_000)
+def analyze_text(value: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(tokens with the concepts they bring, words for the spelling vocabulary).
+
+    Cached: directories repeat the same texts (names of programs, boilerplate)."""
+    found: set[str] = set()
+    spelled: set[str] = set()
+    for word in text.text_words(value):
+        found.update(text.word_tokens(word, language))
+        folded = text.spelling_word(word)
+        if folded:
+            spelled.add(folded)
+    found |= vocabulary.concept_tokens(found, language)
+    return frozenset(found), frozenset(spelled)
+
+
 class _Fields:
     """Tokens per field, with the concepts they bring, and the words seen."""
 
@@ -221,13 +249,8 @@ class _Fields:
     def add(self, field_name: str, value: str, language: str) -> None:
         if not value:
             return
-        found: set[str] = set()
-        for word in text.text_words(value):
-            found.update(text.word_tokens(word, language))
-            spelled = text.spelling_word(word)
-            if spelled:
-                self.words.add(spelled)
-        found |= vocabulary.concept_tokens(found, language)
+        found, spelled = analyze_text(value, language)
+        self.words |= spelled
         if field_name == "body":
             self.body |= found
         else:
@@ -235,6 +258,11 @@ class _Fields:
 
     def all_tokens(self) -> set[str]:
         return self.body.union(*self.tokens.values())
+
+
+def _rows(value: Any) -> list[Any]:
+    """Children as a list, from a loaded list or from a Django related manager."""
+    return value if isinstance(value, list) else list(value.all())
 
 
 def _valid_point(latitude: float | None, longitude: float | None) -> bool:
@@ -304,7 +332,7 @@ def _address_area_tokens(address: Any | None) -> set[str]:
 
 
 def _physical_address(location: Any) -> Any | None:
-    addresses = list(location.addresses.all())
+    addresses = _rows(location.addresses)
     for address in addresses:
         if address.address_type == directory.AddressType.PHYSICAL:
             return address
@@ -344,7 +372,7 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
         shared.add("category", term.name_es, "es")
 
     service_languages: dict[str, str] = {}
-    for language in service.languages.all():
+    for language in _rows(service.languages):
         code = language_code(language.code, language.name)
         if code:
             service_languages[code] = language.name or code
@@ -375,12 +403,12 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
     if service.status == directory.ServiceStatus.TEMPORARILY_CLOSED:
         flags |= Flag.TEMPORARILY_CLOSED
 
-    service_areas = _area_tokens(service.service_areas.all())
-    service_phones = list(service.phones.all())
-    organization_phones = list(organization.phones.all())
+    service_areas = _area_tokens(_rows(service.service_areas))
+    service_phones = _rows(service.phones)
+    organization_phones = _rows(organization.phones)
     service_rules = [
         rule
-        for schedule in service.schedules.all()
+        for schedule in _rows(service.schedules)
         for rule in hours.rules_for(schedule_input(schedule), default_zone)
     ]
 
@@ -402,7 +430,7 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
     }
 
     documents: list[DocumentData] = []
-    sals = list(service.service_at_locations.all())
+    sals = _rows(service.service_at_locations)
     if not sals:
         documents.append(
             _document(
@@ -429,7 +457,7 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
         extra = _Fields()
         zone = hours.valid_zone(location.iana_timezone) or default_zone
         languages = dict(service_languages)
-        for language in location.languages.all():
+        for language in _rows(location.languages):
             code = language_code(language.code, language.name)
             if code:
                 languages.setdefault(code, language.name or code)
@@ -462,25 +490,22 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
             extra.add("body", translated(location.translations, "name", "es"), "es")
             if address is not None:
                 extra.add("body", address.city, "en")
-        areas = service_areas | _area_tokens(sal.service_areas.all())
+        areas = service_areas | _area_tokens(_rows(sal.service_areas))
         if not areas:
             areas = _address_area_tokens(address)
         sal_rules = [
             rule
-            for schedule in sal.schedules.all()
+            for schedule in _rows(sal.schedules)
             for rule in hours.rules_for(schedule_input(schedule), zone)
         ]
         location_rules = [
             rule
-            for schedule in location.schedules.all()
+            for schedule in _rows(location.schedules)
             for rule in hours.rules_for(schedule_input(schedule), zone)
         ]
         rules = sal_rules or service_rules or location_rules
         phone = _pick_phone(
-            list(sal.phones.all())
-            + service_phones
-            + list(location.phones.all())
-            + organization_phones
+            _rows(sal.phones) + service_phones + _rows(location.phones) + organization_phones
         )
         documents.append(
             _document(
@@ -524,6 +549,8 @@ def _document(
     tokens = shared.all_tokens() | extra.all_tokens() | filter_tokens
     tokens |= {category_token(term_id) for term_id in categories}
     tokens |= {language_token(code) for code in languages}
+    tokens |= geo.cell_tokens(latitude, longitude)
+    tokens |= {token for flag, token in FLAG_TOKENS.items() if flags & flag}
     return DocumentData(
         service_id=base["service_id"],
         service_at_location_id=sal_id,

@@ -5,9 +5,10 @@ Plan of the query, for a typical search (words + distance + two filters):
 1. the database's full-text index gives the documents having, for every word, one of
    its tokens (its stems, its everyday synonyms' concept, or a typing correction), plus
    one token of each code filter (category, language, "serves my area");
-2. the search box of a distance search reads the ``(band, longitude)`` index, one range
-   per 0.1° band of latitude, and the exact radius is checked on what it returns
-   (equirectangular distance: exact to a fraction of a percent at these radii);
+2. a distance search adds the grid cells of its search box to that full-text query
+   (see ``geo``), so the same index narrows by place; the ``(band, longitude)`` columns
+   and the exact radius are then checked on what it returns (equirectangular
+   distance: exact to a fraction of a percent at these radii);
 3. yes/no filters are bits of ``flags``; age is a range; "open now" looks for an
    opening rule of the document valid at this moment in its own time zone;
 4. relevance is computed only for what is left, in portable SQL: for each word, the
@@ -29,14 +30,11 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from plainsight.directory.search import fts, hours
-from plainsight.directory.search.documents import category_token, language_token
+from plainsight.directory.search import bulk, fts, geo, hours
+from plainsight.directory.search.documents import FLAG_TOKENS, category_token, language_token
 from plainsight.directory.search.models import (
     FacetKind,
     Flag,
-    SearchFacet,
-    SearchHours,
-    SearchIndexState,
 )
 from plainsight.directory.search.places import Place
 from plainsight.directory.search.query import AnalyzedQuery, analyze, resolve
@@ -47,8 +45,6 @@ EARTH_RADIUS_MILES = 3958.8
 MAX_PAGES = 50
 # Where a word is found: its weight (the name says most about a listing).
 FIELD_WEIGHTS = {"name": 10.0, "category": 7.0, "organization": 4.0, "text": 2.0}
-# Searches larger than this radius read the full-text matches first on SQLite.
-GEO_FIRST_MAX_RADIUS = 60
 
 
 @dataclass(frozen=True)
@@ -178,13 +174,36 @@ def _distance_sql(place: Place) -> str:
     return f"({dy} * {dy} + {dx} * {dx})"
 
 
-def _zones() -> list[str]:
-    return sorted(
-        SearchFacet.objects.filter(kind=FacetKind.TIME_ZONE).values_list("value", flat=True)
+# Time zones of the index, per index state: a cache of database rows, checked against
+# the state on every search, so every process sees the same answer.
+_zones_cache: dict[tuple[Any, ...], list[str]] = {}
+
+
+def _index_state() -> tuple[int, list[str]]:
+    """(number of documents, time zones of their opening rules)."""
+    rows = bulk.select(
+        "SELECT version, rebuilt_at, document_count FROM directory_search_searchindexstate"
+        " WHERE id = 1"
     )
+    if not rows:
+        return 0, []
+    row = rows[0]
+    key = (row[0], row[1])
+    zones = _zones_cache.get(key)
+    if zones is None:
+        zones = sorted(
+            value
+            for (value,) in bulk.select(
+                "SELECT value FROM directory_search_searchfacet WHERE kind = %s",
+                [FacetKind.TIME_ZONE.value],
+            )
+        )
+        _zones_cache.clear()
+        _zones_cache[key] = zones
+    return row[2], zones
 
 
-def _open_now_sql(moment: dt.datetime) -> tuple[str, list[Any]]:
+def _open_now_sql(moment: dt.datetime, zones: list[str]) -> tuple[str, list[Any]]:
     """True for documents open at ``moment`` (see hours.rule_is_open, its reference)."""
     params: list[Any] = []
     per_zone = []
@@ -195,7 +214,7 @@ def _open_now_sql(moment: dt.datetime) -> tuple[str, list[Any]]:
         " AND (h.week_ordinals = 0 OR (h.week_ordinals & %s) <> 0)"
         " AND (h.week_interval <= 1 OR ((%s - h.anchor_week) %% h.week_interval) = 0)"
     )
-    for zone, v in hours.sql_parameters(_zones(), moment).items():
+    for zone, v in hours.sql_parameters(zones, moment).items():
         per_zone.append(
             "(h.time_zone = %s AND (h.days & %s) <> 0"
             " AND h.start_minute <= %s AND h.end_minute > %s"
@@ -220,6 +239,24 @@ def _open_now_sql(moment: dt.datetime) -> tuple[str, list[Any]]:
         f" WHERE h.document_id = d.id AND ({zones_sql}))"
     )
     return f"(({always} OR {exists}) AND {closed})", params
+
+
+def _flag_groups(request: SearchRequest) -> list[list[str]]:
+    groups = [
+        [FLAG_TOKENS[flag]]
+        for wanted, flag in (
+            (request.free, Flag.FREE),
+            (request.no_police_report, Flag.NO_POLICE_REPORT),
+            (request.minors_on_their_own, Flag.MINORS_ON_THEIR_OWN),
+            (request.any_immigration_status, Flag.ANY_IMMIGRATION_STATUS),
+        )
+        if wanted
+    ]
+    reach = [FLAG_TOKENS[Flag.BY_PHONE]] if request.by_phone else []
+    reach += [FLAG_TOKENS[Flag.ONLINE]] if request.online else []
+    if reach:
+        groups.append(reach)
+    return groups
 
 
 def _flags_sql(request: SearchRequest) -> list[str]:
@@ -262,7 +299,12 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _query(
-    request: SearchRequest, groups: list[dict[str, float]], *, relaxed: bool, moment: dt.datetime
+    request: SearchRequest,
+    groups: list[dict[str, float]],
+    *,
+    relaxed: bool,
+    moment: dt.datetime,
+    zones: list[str],
 ) -> tuple[list[SearchHit], int]:
     where: list[str] = []
     params: list[Any] = []
@@ -281,22 +323,25 @@ def _query(
     if request.serves_area and request.place is not None:
         match_groups.append(sorted(set(request.place.area_tokens())))
 
+    match_groups += _flag_groups(request)
     place = request.place
     radius = request.radius_miles if place is not None else None
-    if match_groups:
-        clause, match_params = fts.match_clause(
-            match_groups,
-            drive=not (radius is not None and radius <= GEO_FIRST_MAX_RADIUS),
-        )
-        where.append(clause)
-        params += match_params
-
-    distance = _distance_sql(place) if place is not None else "NULL"
+    dlat = dlon = 0.0
     if place is not None and radius is not None:
         dlat = radius / MILES_PER_DEGREE_LATITUDE
         dlon = radius / (
             MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(place.latitude))
         )
+        match_groups.append(
+            [*geo.box_tokens(place.latitude, place.longitude, dlat, dlon), geo.NOWHERE]
+        )
+    if match_groups:
+        clause, match_params = fts.match_clause(match_groups)
+        where.append(clause)
+        params += match_params
+
+    distance = _distance_sql(place) if place is not None else "NULL"
+    if place is not None and radius is not None:
         bands = range(
             math.floor((place.latitude - dlat) * 10), math.floor((place.latitude + dlat) * 10) + 1
         )
@@ -323,7 +368,7 @@ def _query(
         )
         params += [request.age, request.age]
     if request.open_now:
-        clause, open_params = _open_now_sql(moment)
+        clause, open_params = _open_now_sql(moment, zones)
         where.append(clause)
         params += open_params
 
@@ -402,34 +447,39 @@ def _mark_open(hits: list[SearchHit], moment: dt.datetime) -> None:
     if not hits:
         return
     rules: dict[int, list[hours.Rule]] = {}
-    for row in SearchHours.objects.filter(document_id__in=[h.document_id for h in hits]):
-        rules.setdefault(row.document_id, []).append(
-            hours.Rule(
-                time_zone=row.time_zone,
-                days=row.days,
-                start_minute=row.start_minute,
-                end_minute=row.end_minute,
-                tail=row.tail,
-                valid_from=row.valid_from,
-                valid_to=row.valid_to,
-                month_day=row.month_day,
-                week_ordinals=row.week_ordinals,
-                week_interval=row.week_interval,
-                anchor_week=row.anchor_week,
-            )
-        )
+    fields = (
+        "time_zone",
+        "days",
+        "start_minute",
+        "end_minute",
+        "tail",
+        "valid_from",
+        "valid_to",
+        "month_day",
+        "week_ordinals",
+        "week_interval",
+        "anchor_week",
+    )
+    ids = [h.document_id for h in hits]
+    rows = bulk.select(
+        f"SELECT document_id, {', '.join(fields)} FROM directory_search_searchhours"  # noqa: S608
+        f" WHERE document_id IN ({bulk.placeholders(len(ids))})",
+        ids,
+    )
+    for document_id, *values in rows:
+        rule = dict(zip(fields, values, strict=True))
+        rule["tail"] = bool(rule["tail"])
+        for name in ("valid_from", "valid_to"):
+            rule[name] = _date(rule[name])
+        rules.setdefault(document_id, []).append(hours.Rule(**rule))
+    local_times: dict[str, hours.LocalMoment] = {}
     for hit in hits:
         if hit.has(Flag.TEMPORARILY_CLOSED):
             hit.open_now = False
         elif hit.has(Flag.OPEN_24_7):
             hit.open_now = True
         elif hit.document_id in rules:
-            hit.open_now = hours.is_open(rules[hit.document_id], moment)
-
-
-def index_document_count() -> int:
-    state = SearchIndexState.objects.filter(id=1).values_list("document_count", flat=True)
-    return next(iter(state), 0)
+            hit.open_now = hours.is_open(rules[hit.document_id], moment, local_times)
 
 
 def search(request: SearchRequest) -> SearchResults:
@@ -440,20 +490,21 @@ def search(request: SearchRequest) -> SearchResults:
     changes = {name for name in implied if not getattr(request, name)}
     request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
     typed_words = len(analyzed.words)
-    resolved = resolve(analyzed, document_count=index_document_count())
+    document_count, zones = _index_state()
+    resolved = resolve(analyzed, document_count=document_count)
     if typed_words and not resolved.groups:
         # Every word was unknown: say so rather than list everything.
         return SearchResults(
             request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
         )
-    hits, total = _query(request, resolved.groups, relaxed=False, moment=moment)
+    hits, total = _query(request, resolved.groups, relaxed=False, moment=moment, zones=zones)
     relaxed = False
     if total == 0 and len(resolved.groups) > 1:
-        hits, total = _query(request, resolved.groups, relaxed=True, moment=moment)
+        hits, total = _query(request, resolved.groups, relaxed=True, moment=moment, zones=zones)
         relaxed = total > 0
     if total < 0:
         request = replace(request, page=1)
-        hits, total = _query(request, resolved.groups, relaxed=relaxed, moment=moment)
+        hits, total = _query(request, resolved.groups, relaxed=relaxed, moment=moment, zones=zones)
     _mark_open(hits, moment)
     return SearchResults(
         request=request,

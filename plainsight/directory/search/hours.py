@@ -280,8 +280,8 @@ def _date_matches(rule: Rule, day: dt.date) -> bool:
     )
 
 
-def rule_is_open(rule: Rule, moment: dt.datetime) -> bool:
-    local = LocalMoment.at(moment, rule.time_zone)
+def rule_is_open(rule: Rule, moment: dt.datetime, local: LocalMoment | None = None) -> bool:
+    local = local or LocalMoment.at(moment, rule.time_zone)
     if not rule.days & local.day_bit:
         return False
     if not rule.start_minute <= local.minute < rule.end_minute:
@@ -289,8 +289,19 @@ def rule_is_open(rule: Rule, moment: dt.datetime) -> bool:
     return _date_matches(rule, local.yesterday if rule.tail else local.today)
 
 
-def is_open(rules: Iterable[Rule], moment: dt.datetime) -> bool:
-    return any(rule_is_open(rule, moment) for rule in rules)
+def is_open(
+    rules: Iterable[Rule], moment: dt.datetime, zones: dict[str, LocalMoment] | None = None
+) -> bool:
+    """Whether any rule is open at ``moment``. ``zones`` caches each zone's local time
+    across calls for the same moment."""
+    zones = {} if zones is None else zones
+    for rule in rules:
+        local = zones.get(rule.time_zone)
+        if local is None:
+            local = zones[rule.time_zone] = LocalMoment.at(moment, rule.time_zone)
+        if rule_is_open(rule, moment, local):
+            return True
+    return False
 
 
 def sql_parameters(zones: Sequence[str], moment: dt.datetime) -> dict[str, dict[str, object]]:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from plainsight.directory.search import text, vocabulary
-from plainsight.directory.search.models import SearchSpelling, SearchToken, SearchWord
+from plainsight.directory.search import bulk, text, vocabulary
 from plainsight.directory.search.spelling import (
     damerau_levenshtein,
     max_edit_distance,
@@ -91,23 +90,31 @@ def _corrections(words: list[str]) -> dict[str, list[str]]:
     if not all_keys:
         return {}
     candidates: dict[str, set[str]] = {}
-    for key, known in SearchSpelling.objects.filter(key__in=sorted(all_keys)).values_list(
-        "key", "word"
+    ordered_keys = sorted(all_keys)
+    for key, known in bulk.select(
+        "SELECT key, word FROM directory_search_searchspelling"  # noqa: S608
+        f" WHERE key IN ({bulk.placeholders(len(ordered_keys))})",
+        ordered_keys,
     ):
         for word, keys in keys_by_word.items():
             if key in keys:
                 candidates.setdefault(word, set()).add(known)
-    counts = dict(
-        SearchWord.objects.filter(
-            word__in=sorted(set().union(*candidates.values()) if candidates else set())
-        ).values_list("word", "document_count")
-    )
+    known_words = sorted(set().union(*candidates.values()) if candidates else set())
+    counts: dict[str, int] = {}
+    if known_words:
+        counts = dict(
+            bulk.select(
+                "SELECT word, document_count FROM directory_search_searchword"  # noqa: S608
+                f" WHERE word IN ({bulk.placeholders(len(known_words))})",
+                known_words,
+            )
+        )
     found: dict[str, list[str]] = {}
-    for word, known_words in candidates.items():
+    for word, nearby in candidates.items():
         limit = max_edit_distance(len(word))
         scored = sorted(
             (damerau_levenshtein(word, known), -counts.get(known, 0), known)
-            for known in known_words
+            for known in nearby
             if known != word
         )
         scored = [item for item in scored if item[0] <= limit]
@@ -115,6 +122,20 @@ def _corrections(words: list[str]) -> dict[str, list[str]]:
             best = scored[0][0]
             found[word] = [known for distance, _n, known in scored if distance == best][:2]
     return found
+
+
+def _frequencies(tokens: set[str]) -> dict[str, int]:
+    """Token → number of documents having it (tokens the index does not have are left out)."""
+    if not tokens:
+        return {}
+    wanted = sorted(tokens)
+    return dict(
+        bulk.select(
+            "SELECT token, document_count FROM directory_search_searchtoken"  # noqa: S608
+            f" WHERE document_count > 0 AND token IN ({bulk.placeholders(len(wanted))})",
+            wanted,
+        )
+    )
 
 
 @dataclass
@@ -130,11 +151,7 @@ def resolve(analyzed: AnalyzedQuery, *, document_count: int) -> ResolvedQuery:
     wanted: set[str] = set()
     for word in analyzed.words:
         wanted.update(word.tokens)
-    frequency = dict(
-        SearchToken.objects.filter(token__in=sorted(wanted), document_count__gt=0).values_list(
-            "token", "document_count"
-        )
-    )
+    frequency = _frequencies(wanted)
 
     unknown = [
         text.fold(w.typed)
@@ -157,11 +174,7 @@ def resolve(analyzed: AnalyzedQuery, *, document_count: int) -> ResolvedQuery:
         replacement[typed] = tokens
         extra.update(tokens)
     if extra:
-        frequency.update(
-            SearchToken.objects.filter(token__in=sorted(extra), document_count__gt=0).values_list(
-                "token", "document_count"
-            )
-        )
+        frequency.update(_frequencies(extra))
 
     total = max(document_count, 1)
     groups: list[dict[str, float]] = []

@@ -20,10 +20,11 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from plainsight.directory import models as directory
@@ -43,45 +44,193 @@ from plainsight.directory.search.spelling import spelling_keys
 BATCH_SIZE = 1000
 
 
-def prefetched_services(ids: Iterable[uuid.UUID]) -> QuerySet[directory.Service]:
-    """Services with every related row a document is built from, in a few queries."""
-    return (
-        directory.Service.objects.filter(pk__in=list(ids))
-        .select_related("organization", "program")
-        .prefetch_related(
-            "languages",
-            "service_areas",
-            "phones",
-            "schedules",
-            "organization__phones",
-            Prefetch(
-                "service_at_locations",
-                queryset=directory.ServiceAtLocation.objects.select_related(
-                    "location"
-                ).prefetch_related(
-                    "schedules",
-                    "service_areas",
-                    "phones",
-                    "location__addresses",
-                    "location__schedules",
-                    "location__languages",
-                    "location__phones",
-                ),
+SERVICE_VALUES = (
+    "id",
+    "organization_id",
+    "program_id",
+    "name",
+    "alternate_name",
+    "description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "interpretation_services",
+    "status",
+    "free_of_charge",
+    "police_report_required",
+    "serves_minors_without_guardian",
+    "immigration_status_neutral",
+    "t_u_visa_assistance",
+    "delivery_methods",
+    "open_24_7",
+    "demo_data",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "translations",
+)
+SCHEDULE_VALUES = (
+    "freq",
+    "byday",
+    "bymonthday",
+    "byweekno",
+    "byyearday",
+    "interval",
+    "count",
+    "dtstart",
+    "until",
+    "valid_from",
+    "valid_to",
+    "opens_at",
+    "closes_at",
+    "iana_timezone",
+)
+
+
+def _records(queryset: QuerySet[Any], fields: tuple[str, ...]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(**row) for row in queryset.values(*fields)]
+
+
+def _group(records: list[SimpleNamespace], key: str) -> dict[Any, list[SimpleNamespace]]:
+    grouped: dict[Any, list[SimpleNamespace]] = defaultdict(list)
+    for record in records:
+        value = getattr(record, key)
+        if value is not None:
+            grouped[value].append(record)
+    return grouped
+
+
+def load_services(ids: list[uuid.UUID]) -> list[SimpleNamespace]:
+    """Services with every row a document is built from, as plain records.
+
+    About fifteen queries per batch, whatever its size, and no model instances: for
+    a full rebuild this is several times faster than ``prefetch_related``.
+    """
+    d = directory
+    services = _records(d.Service.objects.filter(pk__in=ids).order_by("pk"), SERVICE_VALUES)
+    org_ids = {s.organization_id for s in services}
+    organizations = {
+        o.id: o
+        for o in _records(
+            d.Organization.objects.filter(pk__in=org_ids),
+            ("id", "name", "alternate_name", "translations", "demo_data"),
+        )
+    }
+    programs = {
+        p.id: p
+        for p in _records(
+            d.Program.objects.filter(pk__in={s.program_id for s in services} - {None}),
+            ("id", "name"),
+        )
+    }
+    sals = _records(
+        d.ServiceAtLocation.objects.filter(service_id__in=ids).order_by("pk"),
+        ("id", "service_id", "location_id"),
+    )
+    sal_ids = [sal.id for sal in sals]
+    location_ids = list({sal.location_id for sal in sals})
+    locations = {
+        loc.id: loc
+        for loc in _records(
+            d.Location.objects.filter(pk__in=location_ids),
+            (
+                "id",
+                "name",
+                "location_type",
+                "confidential",
+                "latitude",
+                "longitude",
+                "iana_timezone",
+                "translations",
             ),
         )
-        .order_by("pk")
+    }
+    addresses = _group(
+        _records(
+            d.Address.objects.filter(location_id__in=location_ids).order_by("pk"),
+            ("location_id", "address_type", "postal_code", "city", "state_province", "country"),
+        ),
+        "location_id",
     )
+    phone_fields = ("id", "number", "extension", "type", "call_outcome")
+    phones = {
+        parent: _group(
+            _records(
+                d.Phone.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
+                (*phone_fields, f"{parent}_id"),
+            ),
+            f"{parent}_id",
+        )
+        for parent, keys in (
+            ("service", ids),
+            ("service_at_location", sal_ids),
+            ("location", location_ids),
+            ("organization", list(org_ids)),
+        )
+    }
+    schedules = {
+        parent: _group(
+            _records(
+                d.Schedule.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
+                (*SCHEDULE_VALUES, f"{parent}_id"),
+            ),
+            f"{parent}_id",
+        )
+        for parent, keys in (
+            ("service", ids),
+            ("service_at_location", sal_ids),
+            ("location", location_ids),
+        )
+    }
+    languages = {
+        parent: _group(
+            _records(
+                d.Language.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
+                ("code", "name", f"{parent}_id"),
+            ),
+            f"{parent}_id",
+        )
+        for parent, keys in (("service", ids), ("location", location_ids))
+    }
+    areas = {
+        parent: _group(
+            _records(
+                d.ServiceArea.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
+                ("area_type", "area_code", f"{parent}_id"),
+            ),
+            f"{parent}_id",
+        )
+        for parent, keys in (("service", ids), ("service_at_location", sal_ids))
+    }
+    terms: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for link_id, term_id in d.Attribute.objects.filter(
+        link_id__in=ids, link_entity=d.LinkEntity.SERVICE
+    ).values_list("link_id", "taxonomy_term_id"):
+        terms[link_id].append(term_id)
 
-
-def _attach_terms(services: list[directory.Service]) -> None:
-    by_service: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    rows = directory.Attribute.objects.filter(
-        link_id__in=[s.pk for s in services], link_entity=directory.LinkEntity.SERVICE
-    ).values_list("link_id", "taxonomy_term_id")
-    for link_id, term_id in rows:
-        by_service[link_id].append(term_id)
+    for location in locations.values():
+        location.addresses = addresses.get(location.id, [])
+        location.phones = phones["location"].get(location.id, [])
+        location.schedules = schedules["location"].get(location.id, [])
+        location.languages = languages["location"].get(location.id, [])
+    for organization in organizations.values():
+        organization.phones = phones["organization"].get(organization.id, [])
+    sals_by_service = _group(sals, "service_id")
+    for sal in sals:
+        sal.location = locations[sal.location_id]
+        sal.phones = phones["service_at_location"].get(sal.id, [])
+        sal.schedules = schedules["service_at_location"].get(sal.id, [])
+        sal.service_areas = areas["service_at_location"].get(sal.id, [])
     for service in services:
-        service.search_term_ids = by_service.get(service.pk, [])  # type: ignore[attr-defined]
+        service.organization = organizations[service.organization_id]
+        service.program = programs.get(service.program_id)
+        service.service_at_locations = sals_by_service.get(service.id, [])
+        service.phones = phones["service"].get(service.id, [])
+        service.schedules = schedules["service"].get(service.id, [])
+        service.languages = languages["service"].get(service.id, [])
+        service.service_areas = areas["service"].get(service.id, [])
+        service.search_term_ids = terms.get(service.id, [])
+    return services
 
 
 def _term_catalog() -> documents.TermCatalog:
@@ -93,8 +242,7 @@ def _term_catalog() -> documents.TermCatalog:
 def _build(
     service_ids: list[uuid.UUID], terms: documents.TermCatalog
 ) -> list[documents.DocumentData]:
-    services = list(prefetched_services(service_ids))
-    _attach_terms(services)
+    services = load_services(service_ids)
     zone = hours.default_zone()
     built: list[documents.DocumentData] = []
     for service in services:

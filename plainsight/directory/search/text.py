@@ -210,6 +210,7 @@ REQUEST_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case without accents: ``Inmigración`` → ``inmigracion``."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
