@@ -466,8 +466,10 @@ def _chunk(
             continue
         for _ in range(2 if rng.random() < 0.05 else 1):
             location_id = _uuid(rng)
-            lat = where[4] + rng.gauss(0, 0.04)
-            lon = where[5] + rng.gauss(0, 0.05)
+            # Bigger cities spread further: about 3 miles for a small town, 12 for LA.
+            spread = 0.02 + 0.0025 * where[6] ** 0.5
+            lat = where[4] + rng.gauss(0, spread)
+            lon = where[5] + rng.gauss(0, spread * 1.2)
             confidential = category in {"shelter", "dv"} and rng.random() < 0.3
             locations.append(
                 (

@@ -125,17 +125,6 @@ class TermCatalog:
         return chain
 
 
-# Yes/no filters that are also full-text tokens (so the index narrows by them too).
-FLAG_TOKENS = {
-    Flag.FREE: "zffree",
-    Flag.NO_POLICE_REPORT: "zfnopolice",
-    Flag.MINORS_ON_THEIR_OWN: "zfminors",
-    Flag.ANY_IMMIGRATION_STATUS: "zfanystatus",
-    Flag.BY_PHONE: "zfphone",
-    Flag.ONLINE: "zfonline",
-}
-
-
 def category_token(term_id: uuid.UUID | str) -> str:
     value = term_id.hex if isinstance(term_id, uuid.UUID) else uuid.UUID(str(term_id)).hex
     return "zt" + value
@@ -376,7 +365,6 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
         code = language_code(language.code, language.name)
         if code:
             service_languages[code] = language.name or code
-        shared.add("body", language.name, "en")
 
     flags = 0
     if service.free_of_charge:
@@ -461,7 +449,6 @@ def build_documents(service: Any, *, terms: TermCatalog, default_zone: str) -> l
             code = language_code(language.code, language.name)
             if code:
                 languages.setdefault(code, language.name or code)
-            extra.add("body", language.name, "en")
         address = _physical_address(location)
         doc_flags = flags
         if location.location_type == directory.LocationType.VIRTUAL:
@@ -550,7 +537,8 @@ def _document(
     tokens |= {category_token(term_id) for term_id in categories}
     tokens |= {language_token(code) for code in languages}
     tokens |= geo.cell_tokens(latitude, longitude)
-    tokens |= {token for flag, token in FLAG_TOKENS.items() if flags & flag}
+    if latitude is None:
+        tokens |= {geo.nowhere_token(token) for token in filter_tokens}
     return DocumentData(
         service_id=base["service_id"],
         service_at_location_id=sal_id,

@@ -31,7 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from plainsight.directory.search import bulk, fts, geo, hours
-from plainsight.directory.search.documents import FLAG_TOKENS, category_token, language_token
+from plainsight.directory.search.documents import category_token, language_token
 from plainsight.directory.search.models import (
     FacetKind,
     Flag,
@@ -108,6 +108,9 @@ class SearchResults:
     analyzed: AnalyzedQuery
     relaxed: bool = False
     implied_filters: set[str] = field(default_factory=set)
+    # False when the search stopped early (the nearest best matches were certain):
+    # ``total`` is then how many it saw, and there are more.
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -115,6 +118,8 @@ class SearchResults:
 
     @property
     def has_next(self) -> bool:
+        if not self.total_exact:
+            return self.request.page < MAX_PAGES
         return self.request.page < self.pages
 
     @property
@@ -241,24 +246,6 @@ def _open_now_sql(moment: dt.datetime, zones: list[str]) -> tuple[str, list[Any]
     return f"(({always} OR {exists}) AND {closed})", params
 
 
-def _flag_groups(request: SearchRequest) -> list[list[str]]:
-    groups = [
-        [FLAG_TOKENS[flag]]
-        for wanted, flag in (
-            (request.free, Flag.FREE),
-            (request.no_police_report, Flag.NO_POLICE_REPORT),
-            (request.minors_on_their_own, Flag.MINORS_ON_THEIR_OWN),
-            (request.any_immigration_status, Flag.ANY_IMMIGRATION_STATUS),
-        )
-        if wanted
-    ]
-    reach = [FLAG_TOKENS[Flag.BY_PHONE]] if request.by_phone else []
-    reach += [FLAG_TOKENS[Flag.ONLINE]] if request.online else []
-    if reach:
-        groups.append(reach)
-    return groups
-
-
 def _flags_sql(request: SearchRequest) -> list[str]:
     required = 0
     for wanted, flag in (
@@ -282,8 +269,11 @@ COLUMNS = (
     "d.id, d.service_id, d.location_id, d.name, d.name_es, d.organization_name,"
     " d.organization_name_es, d.place, d.summary, d.summary_es, d.phone,"
     " d.phone_extension, d.phone_outcome, d.assured_date, d.flags,"
-    " d.latitude, d.longitude"
+    " d.latitude, d.longitude, d.sort_name"
 )
+NOWHERE_LAST = "CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END"
+POLICE_LAST = f"CASE WHEN (d.flags & {Flag.NO_POLICE_REPORT}) <> 0 THEN 0 ELSE 1 END"
+EPSILON = 1e-9
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -298,19 +288,60 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _query(
+@dataclass
+class _Row:
+    """One matching document as the ranking sees it (and the hit it becomes)."""
+
+    values: tuple[Any, ...]
+    score: float
+    distance: float | None  # squared equirectangular miles, None without a position
+
+    @property
+    def id(self) -> int:
+        return int(self.values[0])
+
+    @property
+    def flags(self) -> int:
+        return int(self.values[14])
+
+    @property
+    def sort_name(self) -> str:
+        return str(self.values[17])
+
+    @property
+    def nowhere(self) -> int:
+        return 1 if self.values[15] is None else 0
+
+    @property
+    def police_last(self) -> int:
+        return 0 if self.flags & Flag.NO_POLICE_REPORT else 1
+
+
+@dataclass
+class _Plan:
+    """What every query of one search shares: conditions, score and order."""
+
+    request: SearchRequest
+    groups: list[dict[str, float]]
+    match_groups: list[list[str]]
+    where: list[str]
+    params: list[Any]
+    score: str
+    distance: str
+    order: str
+    key: Any
+
+
+def _plan(
     request: SearchRequest,
     groups: list[dict[str, float]],
     *,
     relaxed: bool,
     moment: dt.datetime,
     zones: list[str],
-) -> tuple[list[SearchHit], int]:
-    where: list[str] = []
-    params: list[Any] = []
-
-    text_groups = [sorted(group) for group in groups]
+) -> _Plan:
     match_groups: list[list[str]] = []
+    text_groups = [sorted(group) for group in groups]
     if text_groups:
         if relaxed:
             match_groups.append(sorted(set().union(*text_groups)))
@@ -323,44 +354,8 @@ def _query(
     if request.serves_area and request.place is not None:
         match_groups.append(sorted(set(request.place.area_tokens())))
 
-    match_groups += _flag_groups(request)
-    place = request.place
-    radius = request.radius_miles if place is not None else None
-    dlat = dlon = 0.0
-    if place is not None and radius is not None:
-        dlat = radius / MILES_PER_DEGREE_LATITUDE
-        dlon = radius / (
-            MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(place.latitude))
-        )
-        match_groups.append(
-            [*geo.box_tokens(place.latitude, place.longitude, dlat, dlon), geo.NOWHERE]
-        )
-    if match_groups:
-        clause, match_params = fts.match_clause(match_groups)
-        where.append(clause)
-        params += match_params
-
-    distance = _distance_sql(place) if place is not None else "NULL"
-    if place is not None and radius is not None:
-        bands = range(
-            math.floor((place.latitude - dlat) * 10), math.floor((place.latitude + dlat) * 10) + 1
-        )
-        in_radius = (
-            f"d.band IN ({', '.join(str(b) for b in bands)})"
-            f" AND d.longitude BETWEEN {_num(place.longitude - dlon)}"
-            f" AND {_num(place.longitude + dlon)}"
-            f" AND {distance} <= {_num(radius * radius)}"
-        )
-        # Listings with no place on a map (phone lines, online help, confidential
-        # places without a known ZIP) count as near when they serve this area.
-        position = "instr" if connection.vendor == "sqlite" else "strpos"
-        serves_here = " OR ".join(
-            f"{position}(d.tokens, {_literal(token)}) > 0"
-            for token in sorted(set(place.area_tokens()))
-        )
-        where.append(f"(({in_radius}) OR (d.band IS NULL AND ({serves_here})))")
-
-    where += _flags_sql(request)
+    where = _flags_sql(request)
+    params: list[Any] = []
     if request.age is not None:
         where.append(
             "(d.minimum_age IS NULL OR d.minimum_age <= %s)"
@@ -372,40 +367,133 @@ def _query(
         where.append(clause)
         params += open_params
 
-    score = _score_sql(groups)
-    nowhere_last = "CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END"
-    police_last = f"CASE WHEN (d.flags & {Flag.NO_POLICE_REPORT}) <> 0 THEN 0 ELSE 1 END"
-    if place is not None and request.sort == "distance":
-        order = f"{nowhere_last}, distance, score DESC, d.sort_name, d.id"
-    elif groups:
-        # Among equally good matches, help that needs no police report comes first.
-        order = f"score DESC, {police_last}" + (f", {nowhere_last}, distance" if place else "")
-        order += ", d.sort_name, d.id"
+    place = request.place
+    name = 'd.sort_name COLLATE "C"' if connection.vendor == "postgresql" else "d.sort_name"
+    # One order, written twice: in SQL for each query, in Python to merge their rows.
+    if place is not None and (request.sort == "distance" or not groups):
+        order = f"{NOWHERE_LAST}, distance, score DESC, {name}, d.id"
+
+        def key(r: _Row) -> tuple[Any, ...]:
+            return (r.nowhere, r.distance or 0.0, -r.score, r.sort_name, r.id)
+
     elif place is not None:
-        order = f"{nowhere_last}, distance, d.sort_name, d.id"
+        order = f"score DESC, {NOWHERE_LAST}, distance, {POLICE_LAST}, {name}, d.id"
+
+        def key(r: _Row) -> tuple[Any, ...]:
+            return (-r.score, r.nowhere, r.distance or 0.0, r.police_last, r.sort_name, r.id)
+
     else:
-        order = "d.sort_name, d.id"
-    page = max(1, min(request.page, MAX_PAGES))
+        # Among equally good matches, help that needs no police report comes first.
+        order = f"score DESC, {POLICE_LAST}, {name}, d.id"
+
+        def key(r: _Row) -> tuple[Any, ...]:
+            return (-r.score, r.police_last, r.sort_name, r.id)
+
+    return _Plan(
+        request=request,
+        groups=groups,
+        match_groups=match_groups,
+        where=where,
+        params=params,
+        score=_score_sql(groups),
+        distance=_distance_sql(place) if place is not None else "NULL",
+        order=order,
+        key=key,
+    )
+
+
+def _select(
+    plan: _Plan,
+    *,
+    extra_groups: list[list[str]] = (),  # type: ignore[assignment]
+    extra_where: list[str] = (),  # type: ignore[assignment]
+    exclude: list[str] = (),  # type: ignore[assignment]
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[_Row], int]:
+    """The best ``limit`` rows after ``offset`` in the plan's order, and how many match."""
+    where: list[str] = []
+    params: list[Any] = []
+    groups = [*plan.match_groups, *extra_groups]
+    if groups:
+        clause, match_params = fts.match_clause(groups, exclude=exclude)
+        where.append(clause)
+        params += match_params
+    where += plan.where
+    params += plan.params
+    where += extra_where
     # Only SQL written here is interpolated: column names, numbers computed in this
     # module and tokens checked to be ASCII letters and digits. Input is parameters.
     sql = (
-        f"SELECT {COLUMNS}, {score} AS score, {distance} AS distance,"  # noqa: S608
+        f"SELECT {COLUMNS}, {plan.score} AS score, {plan.distance} AS distance,"  # noqa: S608
         " COUNT(*) OVER () AS total"
         " FROM directory_search_searchdocument d"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {order} LIMIT %s OFFSET %s"
+        + f" ORDER BY {plan.order} LIMIT %s OFFSET %s"
     )
-    params += [request.page_size, (page - 1) * request.page_size]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    params += [limit, offset]
+    rows = bulk.select(sql, params)
+    total = int(rows[0][-1]) if rows else 0
+    return [
+        _Row(values=row[:18], score=float(row[18] or 0), distance=row[19]) for row in rows
+    ], total
 
-    hits: list[SearchHit] = []
-    total = 0
+
+def _score_bound(groups: list[dict[str, float]]) -> float:
+    """No document can score more: every word found in the name, at its best token."""
+    return sum(max(group.values()) * FIELD_WEIGHTS["name"] for group in groups)
+
+
+def _nearest(plan: _Plan, place: Place, radius: int, wanted: int) -> tuple[list[_Row], int, bool]:
+    """The first ``wanted`` rows within ``radius``, reading rings of cells outward.
+
+    Returns (rows, how many match, whether that number is exact). After each ring
+    nothing unread is nearer than the ring's boundary; the search stops once the
+    ``wanted``-th row could not be outranked by anything further out.
+    """
+    rows, total = _select(
+        plan,
+        extra_groups=[[geo.nowhere_token(t) for t in sorted(set(place.area_tokens()))]],
+        extra_where=["d.band IS NULL"],
+        limit=wanted,
+    )
+    best_possible = _score_bound(plan.groups)
+    by_distance = plan.request.sort == "distance" or not plan.groups
+    within = f"{plan.distance} <= {_num(radius * radius)}"
+    remaining = geo.rings(place.latitude, place.longitude, radius)
+    while remaining:
+        ring = remaining.pop(0)
+        conditions = [within]
+        if ring.exclude:
+            # Large cells straddle rings: each ring reads only its own distances.
+            conditions.append(f"{plan.distance} >= {_num(ring.start * ring.start)}")
+            if remaining:
+                conditions.append(f"{plan.distance} < {_num(ring.end * ring.end)}")
+        found, count = _select(
+            plan,
+            extra_groups=[ring.cells],
+            extra_where=conditions,
+            exclude=ring.exclude,
+            limit=wanted,
+        )
+        total += count
+        rows = sorted(rows + found, key=plan.key)[:wanted]
+        if len(rows) < wanted or not remaining:
+            continue
+        last = rows[-1]
+        if last.nowhere or last.distance is None or last.distance >= ring.end * ring.end:
+            continue
+        if by_distance or last.score >= best_possible - EPSILON:
+            return rows, total, False
+    return rows, total, True
+
+
+def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
+    hits = []
     for row in rows:
-        total = int(row[-1])
-        flags = int(row[14])
-        latitude, longitude = row[15], row[16]
+        values = row.values
+        flags = row.flags
+        latitude, longitude = values[15], values[16]
         distance_miles = None
         if (
             place is not None
@@ -418,29 +506,50 @@ def _query(
             )
         hits.append(
             SearchHit(
-                document_id=int(row[0]),
-                service_id=_uuid(row[1]),  # type: ignore[arg-type]
-                location_id=_uuid(row[2]),
-                name=row[3],
-                name_es=row[4],
-                organization_name=row[5],
-                organization_name_es=row[6],
-                place=row[7],
-                summary=row[8],
-                summary_es=row[9],
-                phone=row[10],
-                phone_extension=row[11],
-                phone_outcome=row[12],
-                assured_date=_date(row[13]),
+                document_id=row.id,
+                service_id=_uuid(values[1]),  # type: ignore[arg-type]
+                location_id=_uuid(values[2]),
+                name=values[3],
+                name_es=values[4],
+                organization_name=values[5],
+                organization_name_es=values[6],
+                place=values[7],
+                summary=values[8],
+                summary_es=values[9],
+                phone=values[10],
+                phone_extension=values[11],
+                phone_outcome=values[12],
+                assured_date=_date(values[13]),
                 flags=flags,
-                score=float(row[17] or 0),
+                score=row.score,
                 distance_miles=distance_miles,
             )
         )
+    return hits
+
+
+def _query(
+    request: SearchRequest,
+    groups: list[dict[str, float]],
+    *,
+    relaxed: bool,
+    moment: dt.datetime,
+    zones: list[str],
+) -> tuple[list[SearchHit], int, bool]:
+    """One page of hits, how many match, and whether that number is exact."""
+    plan = _plan(request, groups, relaxed=relaxed, moment=moment, zones=zones)
+    page = max(1, min(request.page, MAX_PAGES))
+    start = (page - 1) * request.page_size
+    place = request.place
+    if place is not None and request.radius_miles is not None:
+        rows, total, exact = _nearest(plan, place, request.radius_miles, start + request.page_size)
+        rows = rows[start:]
+    else:
+        rows, total = _select(plan, limit=request.page_size, offset=start)
+        exact = True
     if not rows and page > 1:
-        # Past the end: count without the page, so the caller can say so.
-        total = -1
-    return hits, total
+        return [], -1, exact  # past the end
+    return _hits(rows, place), total, exact
 
 
 def _mark_open(hits: list[SearchHit], moment: dt.datetime) -> None:
@@ -497,14 +606,18 @@ def search(request: SearchRequest) -> SearchResults:
         return SearchResults(
             request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
         )
-    hits, total = _query(request, resolved.groups, relaxed=False, moment=moment, zones=zones)
+    hits, total, exact = _query(request, resolved.groups, relaxed=False, moment=moment, zones=zones)
     relaxed = False
     if total == 0 and len(resolved.groups) > 1:
-        hits, total = _query(request, resolved.groups, relaxed=True, moment=moment, zones=zones)
+        hits, total, exact = _query(
+            request, resolved.groups, relaxed=True, moment=moment, zones=zones
+        )
         relaxed = total > 0
     if total < 0:
         request = replace(request, page=1)
-        hits, total = _query(request, resolved.groups, relaxed=relaxed, moment=moment, zones=zones)
+        hits, total, exact = _query(
+            request, resolved.groups, relaxed=relaxed, moment=moment, zones=zones
+        )
     _mark_open(hits, moment)
     return SearchResults(
         request=request,
@@ -513,4 +626,5 @@ def search(request: SearchRequest) -> SearchResults:
         analyzed=resolved.analyzed,
         relaxed=relaxed,
         implied_filters=changes,
+        total_exact=exact,
     )

@@ -94,14 +94,20 @@ def drop_schema(conn: BaseDatabaseWrapper | None = None) -> None:
             cursor.execute("ALTER TABLE directory_search_searchdocument DROP COLUMN IF EXISTS tsv")
 
 
-def _sqlite_query(groups: Sequence[Sequence[str]]) -> str:
-    return " AND ".join(
+def _sqlite_query(groups: Sequence[Sequence[str]], exclude: Sequence[str]) -> str:
+    query = " AND ".join(
         "(" + " OR ".join(f'"{token}"' for token in group) + ")" for group in groups
     )
+    if exclude:
+        query = f"({query}) NOT (" + " OR ".join(f'"{token}"' for token in exclude) + ")"
+    return query
 
 
-def _postgres_query(groups: Sequence[Sequence[str]]) -> str:
-    return " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in groups)
+def _postgres_query(groups: Sequence[Sequence[str]], exclude: Sequence[str]) -> str:
+    query = " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in groups)
+    if exclude:
+        query += " & !(" + " | ".join(f"'{token}'" for token in exclude) + ")"
+    return query
 
 
 def _check(groups: Sequence[Sequence[str]]) -> None:
@@ -116,18 +122,16 @@ def _check(groups: Sequence[Sequence[str]]) -> None:
 
 
 def match_clause(
-    groups: Sequence[Sequence[str]], *, alias: str = "d", drive: bool = True
+    groups: Sequence[Sequence[str]], *, exclude: Sequence[str] = (), alias: str = "d"
 ) -> tuple[str, list[str]]:
-    """SQL (with one parameter) true for documents having a token of every group.
-
-    ``drive=False`` asks SQLite not to start from the full-text matches (when the
-    search box of a distance search is the smaller set); PostgreSQL's planner decides.
-    """
+    """SQL (with one parameter) true for documents having a token of every group and
+    none of ``exclude``."""
     _check(groups)
+    if exclude:
+        _check([exclude])
     if connection.vendor == "sqlite":
-        column = f"{alias}.id" if drive else f"+{alias}.id"
-        return f"{column} {SQLITE_MATCH}", [_sqlite_query(groups)]
-    return f"{alias}.tsv @@ CAST(%s AS tsquery)", [_postgres_query(groups)]
+        return f"{alias}.id {SQLITE_MATCH}", [_sqlite_query(groups, exclude)]
+    return f"{alias}.tsv @@ CAST(%s AS tsquery)", [_postgres_query(groups, exclude)]
 
 
 def bulk_load_begin() -> None:

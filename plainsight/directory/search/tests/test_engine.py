@@ -281,3 +281,60 @@ def test_results_say_whether_each_listing_is_open(kern):
     state = {KEYS[h.service_id]: h.open_now for h in results.hits}
     assert state["food_pantry"] is True
     assert state["meals"] is False
+
+
+# --- Reading rings of cells outward gives exactly the full ordering ------------------
+
+
+@pytest.mark.parametrize(
+    "request_values",
+    [
+        {"text": "shelter"},
+        {"text": "abogado", "free": True},
+        {"text": "food clothes"},
+        {"text": "trafficking", "sort": "distance"},
+        {},
+        {"sort": "distance", "language": "es"},
+        {"text": "legal", "open_now": True},
+    ],
+)
+@pytest.mark.parametrize(("zip_code", "radius"), [("93301", 10), ("93301", 100), ("93561", 50)])
+def test_the_nearest_first_search_returns_what_a_full_scan_would(
+    kern, request_values, zip_code, radius
+):
+    from plainsight.directory.search import engine
+    from plainsight.directory.search.query import analyze, resolve
+
+    place = find_place(zip_code)
+    assert place is not None
+    moment = local(2026, 11, 3, 10, 0)
+    request = SearchRequest(place=place, radius_miles=radius, moment=moment, **request_values)
+    count, zones = engine._index_state()
+    groups = resolve(analyze(request.text), document_count=count).groups
+    plan = engine._plan(request, groups, relaxed=False, moment=moment, zones=zones)
+    within = f"({plan.distance} <= {radius * radius})"
+    everything, _total = engine._select(
+        plan,
+        extra_groups=[],
+        extra_where=[f"({within} OR d.band IS NULL)"],
+        limit=1000,
+    )
+    # The full scan above counts listings without a position in any area; keep those
+    # that serve this place, as the search does.
+    serving = {
+        row.id
+        for row in engine._select(
+            plan,
+            extra_groups=[[f"zgn{t}" for t in sorted(set(place.area_tokens()))]],
+            extra_where=["d.band IS NULL"],
+            limit=1000,
+        )[0]
+    }
+    expected = [r.id for r in everything if not r.nowhere or r.id in serving]
+    for wanted in (1, 2, 3, 5, 8, 40):
+        rows, seen, exact = engine._nearest(plan, place, radius, wanted)
+        assert [r.id for r in rows] == expected[:wanted], (wanted, request_values)
+        if exact:
+            assert seen == len(expected)
+        else:
+            assert seen >= wanted
