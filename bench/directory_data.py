@@ -91,6 +91,12 @@ TERMS = [
     ("youth", "Youth services", "Servicios para jóvenes", ""),
 ]
 LEAVES = [t[0] for t in TERMS if t[3] or t[0] == "youth"]
+# How common each kind of help is, roughly as in 211 directories (percent).
+PREVALENCE = {
+    "food": 14, "medical": 14, "housing": 10, "counseling": 10, "jobs": 7, "education": 6,
+    "substance": 6, "shelter": 5, "transport": 5, "clothing": 4, "dv": 4, "immigration": 3,
+    "court": 3, "crisis": 3, "labor": 2, "trafficking": 2, "youth": 2,
+}  # fmt: skip
 
 # category → (English names, Spanish names, English sentences, Spanish sentences)
 CONTENT: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
@@ -358,7 +364,7 @@ def _chunk(
             org_name = " ".join(rng.choice(words) for words in ORG_WORDS)
             orgs.append((org_id, now, org_name, f"{org_name} serves families in California.", {}))
         where = city()
-        category = rng.choice(LEAVES)
+        category = rng.choices(LEAVES, [PREVALENCE[c] for c in LEAVES])[0]
         names, names_es, sentences, sentences_es = CONTENT[category]
         name = rng.choice(names)
         if rng.random() < 0.4:

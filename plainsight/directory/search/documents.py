@@ -572,11 +572,27 @@ def _document(
     )
 
 
-def word_counts(documents: Iterable[DocumentData]) -> tuple[Counter[str], Counter[str]]:
-    """(token → documents, word → documents) for a batch."""
-    tokens: Counter[str] = Counter()
+# SearchToken count columns, and the document fields they count.
+COUNTED_FIELDS = {
+    "document_count": "tokens",
+    "name_count": "name_tokens",
+    "category_count": "category_tokens",
+    "organization_count": "organization_tokens",
+}
+
+
+def token_counts(documents: Iterable[DocumentData]) -> dict[str, Counter[str]]:
+    """Per SearchToken count column: token → documents of the batch."""
+    counts: dict[str, Counter[str]] = {column: Counter() for column in COUNTED_FIELDS}
+    for document in documents:
+        for column, attribute in COUNTED_FIELDS.items():
+            counts[column].update(getattr(document, attribute))
+    return counts
+
+
+def word_counts(documents: Iterable[DocumentData]) -> Counter[str]:
+    """Word → documents of the batch (the spelling vocabulary)."""
     words: Counter[str] = Counter()
     for document in documents:
-        tokens.update(document.tokens)
         words.update(document.words)
-    return tokens, words
+    return words

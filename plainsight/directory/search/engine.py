@@ -22,6 +22,7 @@ nothing, the search runs again with any word, and says so.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import uuid
 from dataclasses import dataclass, field, replace
@@ -33,18 +34,19 @@ from django.utils import timezone
 from plainsight.directory.search import bulk, fts, geo, hours
 from plainsight.directory.search.documents import category_token, language_token
 from plainsight.directory.search.models import (
+    INDEX_FORMAT,
     FacetKind,
     Flag,
 )
 from plainsight.directory.search.places import Place
-from plainsight.directory.search.query import AnalyzedQuery, analyze, resolve
+from plainsight.directory.search.query import FIELD_WEIGHTS, AnalyzedQuery, analyze, resolve
+
+logger = logging.getLogger(__name__)
 
 MILES_PER_DEGREE_LATITUDE = 69.05
 MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 69.17
 EARTH_RADIUS_MILES = 3958.8
 MAX_PAGES = 50
-# Where a word is found: its weight (the name says most about a listing).
-FIELD_WEIGHTS = {"name": 10.0, "category": 7.0, "organization": 4.0, "text": 2.0}
 
 
 @dataclass(frozen=True)
@@ -184,14 +186,15 @@ def _distance_sql(place: Place) -> str:
 _zones_cache: dict[tuple[Any, ...], list[str]] = {}
 
 
-def _index_state() -> tuple[int, list[str]]:
-    """(number of documents, time zones of their opening rules)."""
+def _index_state() -> tuple[int, list[str], bool]:
+    """(number of documents, time zones of their opening rules, whether the index has
+    the current format)."""
     rows = bulk.select(
-        "SELECT version, rebuilt_at, document_count FROM directory_search_searchindexstate"
-        " WHERE id = 1"
+        "SELECT version, rebuilt_at, document_count, format_version"
+        " FROM directory_search_searchindexstate WHERE id = 1"
     )
     if not rows:
-        return 0, []
+        return 0, [], False
     row = rows[0]
     key = (row[0], row[1])
     zones = _zones_cache.get(key)
@@ -205,7 +208,7 @@ def _index_state() -> tuple[int, list[str]]:
         )
         _zones_cache.clear()
         _zones_cache[key] = zones
-    return row[2], zones
+    return row[2], zones, row[3] == INDEX_FORMAT
 
 
 def _open_now_sql(moment: dt.datetime, zones: list[str]) -> tuple[str, list[Any]]:
@@ -439,12 +442,9 @@ def _select(
     ], total
 
 
-def _score_bound(groups: list[dict[str, float]]) -> float:
-    """No document can score more: every word found in the name, at its best token."""
-    return sum(max(group.values()) * FIELD_WEIGHTS["name"] for group in groups)
-
-
-def _nearest(plan: _Plan, place: Place, radius: int, wanted: int) -> tuple[list[_Row], int, bool]:
+def _nearest(
+    plan: _Plan, place: Place, radius: int, wanted: int, best_possible: float
+) -> tuple[list[_Row], int, bool]:
     """The first ``wanted`` rows within ``radius``, reading rings of cells outward.
 
     Returns (rows, how many match, whether that number is exact). After each ring
@@ -457,25 +457,12 @@ def _nearest(plan: _Plan, place: Place, radius: int, wanted: int) -> tuple[list[
         extra_where=["d.band IS NULL"],
         limit=wanted,
     )
-    best_possible = _score_bound(plan.groups)
     by_distance = plan.request.sort == "distance" or not plan.groups
     within = f"{plan.distance} <= {_num(radius * radius)}"
     remaining = geo.rings(place.latitude, place.longitude, radius)
     while remaining:
         ring = remaining.pop(0)
-        conditions = [within]
-        if ring.exclude:
-            # Large cells straddle rings: each ring reads only its own distances.
-            conditions.append(f"{plan.distance} >= {_num(ring.start * ring.start)}")
-            if remaining:
-                conditions.append(f"{plan.distance} < {_num(ring.end * ring.end)}")
-        found, count = _select(
-            plan,
-            extra_groups=[ring.cells],
-            extra_where=conditions,
-            exclude=ring.exclude,
-            limit=wanted,
-        )
+        found, count = _select(plan, extra_groups=[ring.cells], extra_where=[within], limit=wanted)
         total += count
         rows = sorted(rows + found, key=plan.key)[:wanted]
         if len(rows) < wanted or not remaining:
@@ -532,6 +519,7 @@ def _query(
     request: SearchRequest,
     groups: list[dict[str, float]],
     *,
+    best: list[float],
     relaxed: bool,
     moment: dt.datetime,
     zones: list[str],
@@ -542,7 +530,9 @@ def _query(
     start = (page - 1) * request.page_size
     place = request.place
     if place is not None and request.radius_miles is not None:
-        rows, total, exact = _nearest(plan, place, request.radius_miles, start + request.page_size)
+        rows, total, exact = _nearest(
+            plan, place, request.radius_miles, start + request.page_size, sum(best)
+        )
         rows = rows[start:]
     else:
         rows, total = _select(plan, limit=request.page_size, offset=start)
@@ -599,24 +589,35 @@ def search(request: SearchRequest) -> SearchResults:
     changes = {name for name in implied if not getattr(request, name)}
     request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
     typed_words = len(analyzed.words)
-    document_count, zones = _index_state()
+    document_count, zones, current = _index_state()
     resolved = resolve(analyzed, document_count=document_count)
+    if not current:
+        # An index from before an upgrade: do not trust its counts to stop early.
+        logger.warning("The search index needs `manage.py search_index --rebuild`.")
+        resolved.best = [max(group.values()) * FIELD_WEIGHTS["name"] for group in resolved.groups]
     if typed_words and not resolved.groups:
         # Every word was unknown: say so rather than list everything.
         return SearchResults(
             request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
         )
-    hits, total, exact = _query(request, resolved.groups, relaxed=False, moment=moment, zones=zones)
+    hits, total, exact = _query(
+        request, resolved.groups, best=resolved.best, relaxed=False, moment=moment, zones=zones
+    )
     relaxed = False
     if total == 0 and len(resolved.groups) > 1:
         hits, total, exact = _query(
-            request, resolved.groups, relaxed=True, moment=moment, zones=zones
+            request, resolved.groups, best=resolved.best, relaxed=True, moment=moment, zones=zones
         )
         relaxed = total > 0
     if total < 0:
         request = replace(request, page=1)
         hits, total, exact = _query(
-            request, resolved.groups, relaxed=relaxed, moment=moment, zones=zones
+            request,
+            resolved.groups,
+            best=resolved.best,
+            relaxed=relaxed,
+            moment=moment,
+            zones=zones,
         )
     _mark_open(hits, moment)
     return SearchResults(

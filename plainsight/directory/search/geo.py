@@ -1,16 +1,18 @@
-"""Grid cells as full-text tokens, and the order to visit them in.
+"""Grid cells as full-text tokens, and the order to read them in.
 
-Every document with a position carries the tokens of its cells at two sizes: 0.05°
-(about 5.5 by 4.5 km in California) and 0.25°. A document without one (a phone line,
-online help) carries ``zgnone`` and, for each area it serves, ``zgn`` + that area's
-token.
+Every document with a position carries the token of the cell it lies in at each of
+five sizes, from 0.8° down to 0.05° (about 55 to 3.5 miles north to south), each cell
+split exactly in four by the next size (positions are whole micro-degrees, so the
+cells nest without rounding). A document without a position (a phone line, online
+help) carries ``zgnone`` and, for each area it serves, ``zgn`` + that area's token.
 
-A distance search visits the cells around the person in rings of growing distance
-(``rings``), each ring one more "any of these cells" group of the full-text query, so
-the database's own index intersects words, filters and place in one pass and only the
-nearest listings are read. Within 25 miles the small cells are used; further out, the
-large cells minus the small ones already read. The search stops as soon as nothing
-further out could rank higher (see ``engine``).
+A distance search covers its circle with cells: small near the person, larger further
+away (a cell is split while it is closer than its own size), so a
+few dozen cells cover any radius. It reads them nearest first, a few cells per query —
+each query one more "any of these cells" group of the full-text query, so the
+database's own index intersects words, filters and place in one pass — and stops as
+soon as nothing in the unread cells could rank higher (see ``engine``). Few cells per
+query matters: full-text engines merge "any of" groups term by term.
 """
 
 from __future__ import annotations
@@ -18,33 +20,34 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-FINE = 0.05
-COARSE = 0.25
+MICRO = 1_000_000
+TOP = 800_000  # micro-degrees: the largest cell is 0.8°
+LEVELS = 5  # 0.8°, 0.4°, 0.2°, 0.1°, 0.05°
+SPLIT_FACTOR = 1.0
+CELLS_PER_QUERY = 12
 NOWHERE = "zgnone"
 NOWHERE_PREFIX = "zgn"
 MILES_PER_DEGREE_LATITUDE = 69.05
 MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 69.17
-# Ring boundaries in miles: small cells up to FINE_LIMIT, large cells beyond.
-FINE_STEPS = (1.0, 2.0, 4.0, 7.0, 12.0, 18.0, 25.0)
-FINE_LIMIT = FINE_STEPS[-1]
-COARSE_STEPS = (35.0, 50.0, 70.0, 100.0, 150.0)
 
 
-def _index(value: float, offset: float, size: float) -> int:
-    return math.floor((value + offset) / size)
+def _micro(latitude: float, longitude: float) -> tuple[int, int]:
+    return round((latitude + 90) * MICRO), round((longitude + 180) * MICRO)
 
 
-def _token(size: float, i: int, j: int) -> str:
-    return f"{'zgf' if size == FINE else 'zgc'}{i}x{j}"
+def _size(level: int) -> int:
+    return TOP >> level
+
+
+def _token(level: int, i: int, j: int) -> str:
+    return f"zq{level}a{i}b{j}"
 
 
 def cell_tokens(latitude: float | None, longitude: float | None) -> set[str]:
     if latitude is None or longitude is None:
         return {NOWHERE}
-    return {
-        _token(size, _index(latitude, 90, size), _index(longitude, 180, size))
-        for size in (FINE, COARSE)
-    }
+    y, x = _micro(latitude, longitude)
+    return {_token(level, y // _size(level), x // _size(level)) for level in range(LEVELS)}
 
 
 def nowhere_token(area_token: str) -> str:
@@ -55,79 +58,69 @@ def miles_per_degree_longitude(latitude: float) -> float:
     return MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(latitude))
 
 
-def _gap(value: float, low: float, high: float) -> float:
+def _gap(value: int, low: int, high: int) -> int:
     if value < low:
         return low - value
     if value > high:
         return value - high
-    return 0.0
+    return 0
 
 
 @dataclass(frozen=True)
 class Ring:
-    """Documents of these cells (minus ``exclude``), from ``start`` miles on, are read
-    in this ring; afterwards every document nearer than ``end`` miles has been read."""
+    """Cells read in one query; afterwards every document nearer than ``end`` miles
+    has been read (``end`` is the nearest point of the first cell not yet read)."""
 
-    start: float
     end: float
     cells: list[str]
-    exclude: list[str]
 
 
-def _cells(
-    latitude: float, longitude: float, radius: float, size: float
-) -> list[tuple[float, float, str]]:
-    """(nearest, farthest distance in miles, token) of the cells within ``radius``."""
-    dlat = radius / MILES_PER_DEGREE_LATITUDE
-    kx = miles_per_degree_longitude(latitude)
-    dlon = radius / kx
-    found = []
-    for i in range(_index(latitude - dlat, 90, size), _index(latitude + dlat, 90, size) + 1):
-        south = i * size - 90
-        dy = _gap(latitude, south, south + size) * MILES_PER_DEGREE_LATITUDE
-        fy = max(abs(latitude - south), abs(latitude - south - size)) * MILES_PER_DEGREE_LATITUDE
-        for j in range(
-            _index(longitude - dlon, 180, size), _index(longitude + dlon, 180, size) + 1
-        ):
-            west = j * size - 180
-            dx = _gap(longitude, west, west + size) * kx
-            fx = max(abs(longitude - west), abs(longitude - west - size)) * kx
-            nearest = math.hypot(dx, dy)
-            if nearest <= radius:
-                found.append((nearest, math.hypot(fx, fy), _token(size, i, j)))
-    return found
+def cover(latitude: float, longitude: float, radius: float) -> list[tuple[float, str]]:
+    """(nearest distance in miles, token) of cells covering the circle, nearest first.
+
+    The cells never overlap: each document of the circle is in exactly one of them.
+    Distances are equirectangular, as in the SQL.
+    """
+    y0, x0 = _micro(latitude, longitude)
+    ky = MILES_PER_DEGREE_LATITUDE / MICRO
+    kx = miles_per_degree_longitude(latitude) / MICRO
+    dy = math.ceil(radius / ky)
+    dx = math.ceil(radius / kx)
+
+    def nearest(level: int, i: int, j: int) -> float:
+        size = _size(level)
+        return math.hypot(
+            _gap(x0, j * size, (j + 1) * size) * kx, _gap(y0, i * size, (i + 1) * size) * ky
+        )
+
+    size = _size(0)
+    todo = [
+        (0, i, j)
+        for i in range((y0 - dy) // size, (y0 + dy) // size + 1)
+        for j in range((x0 - dx) // size, (x0 + dx) // size + 1)
+    ]
+    cells: list[tuple[float, str]] = []
+    while todo:
+        level, i, j = todo.pop()
+        distance = nearest(level, i, j)
+        if distance > radius:
+            continue
+        cell_miles = _size(level) * ky
+        if level + 1 < LEVELS and distance < SPLIT_FACTOR * cell_miles:
+            todo.extend((level + 1, 2 * i + a, 2 * j + b) for a in (0, 1) for b in (0, 1))
+        else:
+            cells.append((distance, _token(level, i, j)))
+    cells.sort()
+    return cells
 
 
 def rings(latitude: float, longitude: float, radius: float) -> list[Ring]:
-    """The rings of a distance search, nearest first. Distances are equirectangular,
-    as in the SQL."""
-    result: list[Ring] = []
-    fine_radius = min(radius, FINE_LIMIT)
-    fine = _cells(latitude, longitude, fine_radius, FINE)
-    start = 0.0
-    for step in FINE_STEPS:
-        end = min(step, fine_radius)
-        cells = [token for nearest, _far, token in fine if start <= nearest < end]
-        if end == fine_radius:
-            cells += [token for nearest, _far, token in fine if nearest == end]
-        if cells:
-            result.append(Ring(start=start, end=end, cells=cells, exclude=[]))
-        start = end
-        if end >= fine_radius:
-            break
-    if radius <= FINE_LIMIT:
-        return result
-    read = [token for _near, _far, token in fine]
-    coarse = _cells(latitude, longitude, radius, COARSE)
-    start = FINE_LIMIT
-    for step in COARSE_STEPS:
-        end = min(step, radius)
-        cells = [
-            token for nearest, farthest, token in coarse if nearest <= end and farthest >= start
-        ]
-        if cells:
-            result.append(Ring(start=start, end=end, cells=cells, exclude=read))
-        start = end
-        if end >= radius:
-            break
+    """The queries of a distance search: a few cells each, nearest first."""
+    cells = cover(latitude, longitude, radius)
+    result = []
+    for start in range(0, len(cells), CELLS_PER_QUERY):
+        chunk = cells[start : start + CELLS_PER_QUERY]
+        following = start + CELLS_PER_QUERY
+        end = cells[following][0] if following < len(cells) else math.inf
+        result.append(Ring(end=end, cells=[token for _distance, token in chunk]))
     return result

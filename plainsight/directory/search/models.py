@@ -16,6 +16,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Bumped when documents gain tokens or counts that searches rely on.
+INDEX_FORMAT = 3
+
 
 class Flag:
     """Bits of ``SearchDocument.flags`` (filters that are yes/no)."""
@@ -129,6 +132,11 @@ class SearchToken(models.Model):
 
     token = models.CharField(max_length=100, primary_key=True)
     document_count = models.IntegerField(default=0)
+    # In how many documents it is in the name, a category, the organization's name:
+    # what the best possible score of a search can be.
+    name_count = models.IntegerField(default=0)
+    category_count = models.IntegerField(default=0)
+    organization_count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("search token")
@@ -207,6 +215,9 @@ class SearchIndexState(models.Model):
     document_count = models.IntegerField(default=0)
     # Bumped on every change, so cached menus know they are stale.
     version = models.BigIntegerField(default=0)
+    # The index format the last full rebuild wrote (INDEX_FORMAT); older indexes need
+    # ``search_index --rebuild`` after an upgrade.
+    format_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("search index state")

@@ -124,18 +124,33 @@ def _corrections(words: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def _frequencies(tokens: set[str]) -> dict[str, int]:
-    """Token → number of documents having it (tokens the index does not have are left out)."""
+# Where a word is found: its weight (the name says most about a listing).
+FIELD_WEIGHTS = {"name": 10.0, "category": 7.0, "organization": 4.0, "text": 2.0}
+
+
+def _frequencies(tokens: set[str], best_field: dict[str, float]) -> dict[str, int]:
+    """Token → number of documents having it (tokens the index does not have are left
+    out); ``best_field`` receives the weight of the best field any document has it in."""
     if not tokens:
         return {}
     wanted = sorted(tokens)
-    return dict(
-        bulk.select(
-            "SELECT token, document_count FROM directory_search_searchtoken"  # noqa: S608
-            f" WHERE document_count > 0 AND token IN ({bulk.placeholders(len(wanted))})",
-            wanted,
-        )
+    rows = bulk.select(
+        "SELECT token, document_count, name_count, category_count, organization_count"  # noqa: S608
+        " FROM directory_search_searchtoken"
+        f" WHERE document_count > 0 AND token IN ({bulk.placeholders(len(wanted))})",
+        wanted,
     )
+    for token, _count, in_name, in_category, in_organization in rows:
+        best_field[token] = (
+            FIELD_WEIGHTS["name"]
+            if in_name
+            else FIELD_WEIGHTS["category"]
+            if in_category
+            else FIELD_WEIGHTS["organization"]
+            if in_organization
+            else FIELD_WEIGHTS["text"]
+        )
+    return {row[0]: row[1] for row in rows}
 
 
 @dataclass
@@ -144,6 +159,9 @@ class ResolvedQuery:
     # per word: token → weight including rarity; only tokens the index has
     groups: list[dict[str, float]]
     document_count: int
+    # Per word: the highest score any document could get for it (from where the index
+    # has its tokens), so a search knows when nothing unread could rank higher.
+    best: list[float] = field(default_factory=list)
 
 
 def resolve(analyzed: AnalyzedQuery, *, document_count: int) -> ResolvedQuery:
@@ -151,7 +169,8 @@ def resolve(analyzed: AnalyzedQuery, *, document_count: int) -> ResolvedQuery:
     wanted: set[str] = set()
     for word in analyzed.words:
         wanted.update(word.tokens)
-    frequency = _frequencies(wanted)
+    best_field: dict[str, float] = {}
+    frequency = _frequencies(wanted, best_field)
 
     unknown = [
         text.fold(w.typed)
@@ -174,10 +193,11 @@ def resolve(analyzed: AnalyzedQuery, *, document_count: int) -> ResolvedQuery:
         replacement[typed] = tokens
         extra.update(tokens)
     if extra:
-        frequency.update(_frequencies(extra))
+        frequency.update(_frequencies(extra, best_field))
 
     total = max(document_count, 1)
     groups: list[dict[str, float]] = []
+    best: list[float] = []
     kept: list[QueryWord] = []
     for word in analyzed.words:
         tokens = word.tokens
@@ -192,8 +212,9 @@ def resolve(analyzed: AnalyzedQuery, *, document_count: int) -> ResolvedQuery:
         }
         if weighted:
             groups.append(weighted)
+            best.append(max(w * best_field[t] for t, w in weighted.items()))
             kept.append(word)
         else:
             analyzed.ignored.append(word.typed)
     analyzed.words = kept
-    return ResolvedQuery(analyzed=analyzed, groups=groups, document_count=document_count)
+    return ResolvedQuery(analyzed=analyzed, groups=groups, document_count=document_count, best=best)

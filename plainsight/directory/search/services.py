@@ -30,6 +30,7 @@ from django.utils import timezone
 from plainsight.directory import models as directory
 from plainsight.directory.search import bulk, documents, fts, hours, text, vocabulary
 from plainsight.directory.search.models import (
+    INDEX_FORMAT,
     FacetKind,
     SearchDocument,
     SearchFacet,
@@ -405,6 +406,7 @@ def _bump_state(*, rebuilt: bool = False, refreshed_at: dt.datetime | None = Non
     state.document_count = SearchDocument.objects.count()
     if rebuilt:
         state.rebuilt_at = timezone.now()
+        state.format_version = INDEX_FORMAT
     if refreshed_at is not None:
         state.refreshed_at = refreshed_at
     state.save()
@@ -435,7 +437,9 @@ def search_index_rebuild(
         SearchSpelling.objects.all().delete()
 
         terms = _term_catalog()
-        token_counts: Counter[str] = Counter()
+        token_counts: dict[str, Counter[str]] = {
+            column: Counter() for column in documents.COUNTED_FIELDS
+        }
         word_counts: Counter[str] = Counter()
         categories: dict[str, documents.Term] = {}
         languages: dict[str, str] = {}
@@ -446,9 +450,9 @@ def search_index_rebuild(
         for chunk in _chunks(service_ids, batch_size):
             built = _build(chunk, terms)
             next_id = _insert_fast(built, started, next_id)
-            batch_tokens, batch_words = documents.word_counts(built)
-            token_counts.update(batch_tokens)
-            word_counts.update(batch_words)
+            for column, counter in documents.token_counts(built).items():
+                token_counts[column].update(counter)
+            word_counts.update(documents.word_counts(built))
             c, lang, counts, z = _facets(built)
             categories.update(c)
             for code, name in lang.items():
@@ -461,7 +465,15 @@ def search_index_rebuild(
         bulk.reset_sequence(SearchDocument)
         fts.bulk_load_end()
 
-        bulk.insert_rows(SearchToken, ("token", "document_count"), token_counts.items())
+        columns = list(documents.COUNTED_FIELDS)
+        bulk.insert_rows(
+            SearchToken,
+            ("token", *columns),
+            (
+                (token, *(token_counts[column][token] for column in columns))
+                for token in token_counts["document_count"]
+            ),
+        )
         all_words = _vocabulary_words(word_counts)
         bulk.insert_rows(SearchWord, ("word", "document_count"), all_words.items())
         bulk.insert_rows(
@@ -486,31 +498,31 @@ def search_index_services(*, service_ids: Iterable[uuid.UUID]) -> int:
         return 0
     now = timezone.now()
     with transaction.atomic():
-        old_tokens: Counter[str] = Counter()
-        for padded in SearchDocument.objects.filter(service_id__in=ids).values_list(
-            "tokens", flat=True
-        ):
-            old_tokens.update(padded.split())
+        fields = documents.COUNTED_FIELDS
+        old: dict[str, Counter[str]] = {column: Counter() for column in fields}
+        for row in SearchDocument.objects.filter(service_id__in=ids).values(*fields.values()):
+            for column, attribute in fields.items():
+                old[column].update(row[attribute].split())
         SearchDocument.objects.filter(service_id__in=ids).delete()
 
         built = _build(ids, _term_catalog())
         _insert(built, now)
-        new_tokens, new_words = documents.word_counts(built)
+        new = documents.token_counts(built)
+        new_words = documents.word_counts(built)
 
-        delta: Counter[str] = Counter(new_tokens)
-        delta.subtract(old_tokens)
         SearchToken.objects.bulk_create(
-            [SearchToken(token=t, document_count=0) for t in delta if delta[t]],
+            [SearchToken(token=t) for t in set(new["document_count"]) | set(old["document_count"])],
             ignore_conflicts=True,
         )
-        by_change: dict[int, list[str]] = defaultdict(list)
-        for token, change in delta.items():
-            if change:
-                by_change[change].append(token)
-        for change, tokens in by_change.items():
-            SearchToken.objects.filter(token__in=tokens).update(
-                document_count=F("document_count") + change
-            )
+        for column in fields:
+            delta: Counter[str] = Counter(new[column])
+            delta.subtract(old[column])
+            by_change: dict[int, list[str]] = defaultdict(list)
+            for token, change in delta.items():
+                if change:
+                    by_change[change].append(token)
+            for change, tokens in by_change.items():
+                SearchToken.objects.filter(token__in=tokens).update(**{column: F(column) + change})
 
         known = set(
             SearchWord.objects.filter(word__in=list(new_words)).values_list("word", flat=True)

@@ -309,8 +309,9 @@ def test_the_nearest_first_search_returns_what_a_full_scan_would(
     assert place is not None
     moment = local(2026, 11, 3, 10, 0)
     request = SearchRequest(place=place, radius_miles=radius, moment=moment, **request_values)
-    count, zones = engine._index_state()
-    groups = resolve(analyze(request.text), document_count=count).groups
+    count, zones, _current = engine._index_state()
+    resolved = resolve(analyze(request.text), document_count=count)
+    groups = resolved.groups
     plan = engine._plan(request, groups, relaxed=False, moment=moment, zones=zones)
     within = f"({plan.distance} <= {radius * radius})"
     everything, _total = engine._select(
@@ -332,7 +333,7 @@ def test_the_nearest_first_search_returns_what_a_full_scan_would(
     }
     expected = [r.id for r in everything if not r.nowhere or r.id in serving]
     for wanted in (1, 2, 3, 5, 8, 40):
-        rows, seen, exact = engine._nearest(plan, place, radius, wanted)
+        rows, seen, exact = engine._nearest(plan, place, radius, wanted, sum(resolved.best))
         assert [r.id for r in rows] == expected[:wanted], (wanted, request_values)
         if exact:
             assert seen == len(expected)
