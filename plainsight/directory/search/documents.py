@@ -537,6 +537,8 @@ def _document(
     tokens |= {category_token(term_id) for term_id in categories}
     tokens |= {language_token(code) for code in languages}
     tokens |= geo.cell_tokens(latitude, longitude)
+    if not flags & Flag.TEMPORARILY_CLOSED:
+        tokens |= hours.slot_tokens(rules)
     if latitude is None:
         tokens |= {geo.nowhere_token(token) for token in filter_tokens}
     return DocumentData(

@@ -327,6 +327,10 @@ class _Plan:
     request: SearchRequest
     groups: list[dict[str, float]]
     match_groups: list[list[str]]
+    # Code filters (category, language, area): full-text groups when searching the
+    # whole directory; checked on each row when reading cells around a place, where
+    # the words and the cells already narrow the rows and these tokens are common.
+    filter_groups: list[list[str]]
     where: list[str]
     params: list[Any]
     score: str
@@ -350,12 +354,13 @@ def _plan(
             match_groups.append(sorted(set().union(*text_groups)))
         else:
             match_groups.extend(text_groups)
+    filter_groups: list[list[str]] = []
     if request.category:
-        match_groups.append([category_token(request.category)])
+        filter_groups.append([category_token(request.category)])
     if request.language:
-        match_groups.append([language_token(request.language)])
+        filter_groups.append([language_token(request.language)])
     if request.serves_area and request.place is not None:
-        match_groups.append(sorted(set(request.place.area_tokens())))
+        filter_groups.append(sorted(set(request.place.area_tokens())))
 
     where = _flags_sql(request)
     params: list[Any] = []
@@ -366,6 +371,14 @@ def _plan(
         )
         params += [request.age, request.age]
     if request.open_now:
+        # First the hour of the week (a token), then the exact rules of the day.
+        slots = sorted({hours.LocalMoment.at(moment, zone).slot for zone in zones})
+        position = "instr" if connection.vendor == "sqlite" else "strpos"
+        this_hour = " OR ".join(
+            [f"(d.flags & {Flag.OPEN_24_7}) <> 0"]
+            + [f"{position}(d.tokens, {_literal(slot)}) > 0" for slot in slots]
+        )
+        where.append(f"({this_hour})")
         clause, open_params = _open_now_sql(moment, zones)
         where.append(clause)
         params += open_params
@@ -396,6 +409,7 @@ def _plan(
         request=request,
         groups=groups,
         match_groups=match_groups,
+        filter_groups=filter_groups,
         where=where,
         params=params,
         score=_score_sql(groups),
@@ -413,11 +427,20 @@ def _select(
     exclude: list[str] = (),  # type: ignore[assignment]
     limit: int,
     offset: int = 0,
+    filters_on_rows: bool = False,
 ) -> tuple[list[_Row], int]:
     """The best ``limit`` rows after ``offset`` in the plan's order, and how many match."""
     where: list[str] = []
     params: list[Any] = []
     groups = [*plan.match_groups, *extra_groups]
+    if filters_on_rows:
+        position = "instr" if connection.vendor == "sqlite" else "strpos"
+        for group in plan.filter_groups:
+            where.append(
+                "(" + " OR ".join(f"{position}(d.tokens, {_literal(t)}) > 0" for t in group) + ")"
+            )
+    else:
+        groups += plan.filter_groups
     if groups:
         clause, match_params = fts.match_clause(groups, exclude=exclude)
         where.append(clause)
@@ -462,7 +485,13 @@ def _nearest(
     remaining = geo.rings(place.latitude, place.longitude, radius)
     while remaining:
         ring = remaining.pop(0)
-        found, count = _select(plan, extra_groups=[ring.cells], extra_where=[within], limit=wanted)
+        found, count = _select(
+            plan,
+            extra_groups=[ring.cells],
+            extra_where=[within],
+            limit=wanted,
+            filters_on_rows=True,
+        )
         total += count
         rows = sorted(rows + found, key=plan.key)[:wanted]
         if len(rows) < wanted or not remaining:

@@ -245,6 +245,23 @@ def rules_for(schedule: ScheduleInput, fallback_zone: str) -> list[Rule]:
     return rules
 
 
+def slot_token(weekday: int, hour: int) -> str:
+    """The token of one hour of the week (Monday 0), in a listing's own time."""
+    return f"zo{weekday}h{hour}"
+
+
+def slot_tokens(rules: Iterable[Rule]) -> set[str]:
+    """Hours of the week during which a rule may be open: a quick first filter for
+    "open now" (dates, months and intervals are checked exactly afterwards)."""
+    tokens: set[str] = set()
+    for rule in rules:
+        hours = range(rule.start_minute // 60, (rule.end_minute - 1) // 60 + 1)
+        for day in range(7):
+            if rule.days & (1 << day):
+                tokens.update(slot_token(day, hour) for hour in hours)
+    return tokens
+
+
 @dataclass(frozen=True)
 class LocalMoment:
     """What a rule needs to know about "now" in one time zone."""
@@ -253,6 +270,10 @@ class LocalMoment:
     minute: int
     today: dt.date
     yesterday: dt.date
+
+    @property
+    def slot(self) -> str:
+        return slot_token(self.today.weekday(), self.minute // 60)
 
     @classmethod
     def at(cls, moment: dt.datetime, zone: str) -> LocalMoment:
