@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     # --- end f2-accounts ---------------------------------------------------------------
     # --- directory (issue 4: HSDS resource directory) ---
     "plainsight.directory",
+    "plainsight.directory.search",
+    "plainsight.directory.upkeep",
     # --- end directory ---
 ]
 
@@ -409,6 +411,9 @@ LOGGING = {
 # Error reports carry request.META; ForgetVisitorMiddleware has already scrubbed it,
 # and no mail handler is configured (ADMINS stays empty unless set).
 ADMINS: list[tuple[str, str]] = []
+
+# Directory upkeep: a listing not verified for this many days joins the staleness queue.
+DIRECTORY_STALE_AFTER_DAYS = int(env("DIRECTORY_STALE_AFTER_DAYS", "180"))
 
 # The deployment profile (region, local help lines), see plainsight/core/deployment.py.
 PLAINSIGHT_DEPLOYMENT = Path(

@@ -22,10 +22,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- directory (issue 4): public, read-only HSDS 3.1 API, not language-prefixed ---
     path("api/hsds/", hsds_api.urls),
     # --- end directory ---
+    path("staff/directory/", include("plainsight.directory.upkeep.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("plainsight.core.urls")),
+    path("find-help/", include("plainsight.directory.search.urls")),
+    path("find-help/", include("plainsight.directory.upkeep.public_urls")),
     prefix_default_language=True,
 )
 

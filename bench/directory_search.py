@@ -1,0 +1,451 @@
+"""Directory search benchmark (issue 4, item 8).
+
+    .venv/bin/python -m bench.directory_search --services 100000 --db sqlite
+    .venv/bin/python -m bench.directory_search --services 100000 --db postgres
+    .venv/bin/python -m bench.directory_search --services 1000000 --db postgres
+
+Generates a statewide directory (cached: a SQLite file under var/bench/, or the
+``bench_search`` PostgreSQL database, reused while it holds the same generated data),
+builds the search index, then times a mix of typical public searches — words +
+distance from a ZIP code + two filters — through ``engine.search``, the function the
+page calls. The same searches then run the way reference directory implementations
+search: SQL ``LIKE '%word%'`` on name and description, the same filters as plain SQL,
+and a great-circle distance computed in SQL for every row, sorted by distance. Then a
+whole results page goes through Django's test client (time and compressed size), and
+memory is reported (tracemalloc peak while searching, ru_maxrss of the process).
+Prints numbers; never fails on them (``make bench`` is not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import math
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GENERATOR_VERSION = 6
+# Bump when the search index's format changes: the data is kept, the index rebuilt.
+INDEX_VERSION = 4
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_search"
+)
+TERMS = [
+    "shelter", "legal help", "abogado", "food", "comida", "counseling", "immigration",
+    "trabajo", "job training", "refugio", "lawyer", "sheltr", "clinic", "domestic violence",
+    "ayuda legal", "bus pass", "ropa", "trafficking", "inmigracion", "therapy", "english classes",
+    "unpaid wages", "crisis line", "youth", "alimentos",
+]  # fmt: skip
+RADII = [10, 25, 25, 25, 50]
+
+
+@dataclass
+class Query:
+    text: str
+    zip_code: str
+    latitude: float
+    longitude: float
+    radius: int
+    filters: dict[str, Any]
+
+
+def _configure(db: str, services: int) -> str:
+    """Point Django at the benchmark database before it starts."""
+    if db == "sqlite":
+        path = BASE_DIR / "var" / "bench" / f"directory-{services}-v{GENERATOR_VERSION}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        where = str(path)
+    else:
+        _create_postgres_database(POSTGRES_URL)
+        os.environ["DATABASE_URL"] = POSTGRES_URL
+        where = POSTGRES_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import django
+
+    django.setup()
+    return where
+
+
+def _create_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _state(services: int) -> str:
+    """ "ready", "index" (data there, index to rebuild) or "data" (generate everything)."""
+    from plainsight.directory.models import Service
+    from plainsight.directory.search.models import SearchIndexState
+
+    if _marker() not in (f"v{GENERATOR_VERSION}:{services}", _full_marker(services)):
+        return "data"
+    if Service.objects.count() != services:
+        return "data"
+    state = SearchIndexState.objects.filter(id=1).first()
+    if _marker() != _full_marker(services) or state is None or not state.document_count:
+        return "index"
+    return "ready"
+
+
+def _full_marker(services: int) -> str:
+    return f"v{GENERATOR_VERSION}:{services}:index{INDEX_VERSION}"
+
+
+def _marker(value: str | None = None) -> str:
+    """A one-row table that says which generated directory the database holds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_marker (value varchar(100))")
+        if value is not None:
+            cursor.execute("DELETE FROM bench_marker")
+            cursor.execute("INSERT INTO bench_marker (value) VALUES (%s)", [value])
+            return value
+        cursor.execute("SELECT value FROM bench_marker")
+        row = cursor.fetchone()
+        return row[0] if row else ""
+
+
+def _wipe_directory() -> None:
+    from django.db import connection
+
+    from plainsight.directory import models as m
+    from plainsight.directory.search import models as s
+
+    tables = [
+        model._meta.db_table
+        for model in (
+            s.SearchHours, s.SearchDocument, s.SearchToken, s.SearchWord, s.SearchSpelling,
+            s.SearchFacet, s.SearchIndexState, m.Attribute, m.Phone, m.Schedule, m.Language,
+            m.ServiceArea, m.ServiceCapacity, m.Address, m.ServiceAtLocation, m.Location,
+            m.Service, m.Organization, m.TaxonomyTerm, m.Taxonomy, m.Unit,
+        )
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
+        else:
+            from plainsight.directory.search import fts
+
+            fts.bulk_load_begin()
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - model table names
+            fts.bulk_load_end()
+
+
+def _generate(services: int) -> tuple[str, float]:
+    """Fill the database; the directory's own generator when it is there."""
+    from django.db import transaction
+
+    started = time.perf_counter()
+    _wipe_directory()
+    try:
+        from plainsight.directory import synthetic  # type: ignore[attr-defined]
+    except ImportError:
+        synthetic = None
+    with transaction.atomic():
+        if synthetic is not None and hasattr(synthetic, "generate"):
+            synthetic.generate(services, seed=2026)
+            name = "plainsight.directory.synthetic"
+        else:
+            from bench.directory_data import generate
+
+            generate(services, seed=2026)
+            name = "bench.directory_data"
+    return name, time.perf_counter() - started
+
+
+def _queries(count: int, seed: int = 7) -> list[Query]:
+    from bench.directory_data import TERMS as TAXONOMY
+    from bench.directory_data import sample_places
+
+    rng = random.Random(seed)
+    filters: list[Callable[[], dict[str, Any]]] = [
+        lambda: {"free": True},
+        lambda: {"no_police_report": True},
+        lambda: {"language": "es"},
+        lambda: {"open_now": True},
+        lambda: {"any_immigration_status": True},
+        lambda: {"age": rng.choice([15, 25, 40])},
+        lambda: {"category": rng.choice([t[0] for t in TAXONOMY if not t[3]])},
+    ]
+    queries = []
+    for city, lat, lon, zip_code in sample_places(rng, count):
+        chosen: dict[str, Any] = {}
+        for make in rng.sample(filters, 2):
+            chosen.update(make())
+        queries.append(
+            Query(
+                text=rng.choice(TERMS),
+                zip_code=zip_code,
+                latitude=lat,
+                longitude=lon,
+                radius=rng.choice(RADII),
+                filters=chosen,
+            )
+        )
+        del city
+    return queries
+
+
+def _category_ids() -> dict[str, str]:
+    from plainsight.directory.models import TaxonomyTerm
+
+    return {code: str(pk) for code, pk in TaxonomyTerm.objects.values_list("code", "id")}
+
+
+def _place(query: Query) -> Any:
+    from plainsight.directory.search.places import Place
+
+    return Place(
+        kind="zip",
+        label=query.zip_code,
+        latitude=query.latitude,
+        longitude=query.longitude,
+        state="CA",
+        county_fips="",
+        zips=(query.zip_code,),
+    )
+
+
+def _request(query: Query, categories: dict[str, str]) -> Any:
+    from plainsight.directory.search.engine import SearchRequest
+
+    filters = dict(query.filters)
+    if "category" in filters:
+        filters["category"] = categories[filters["category"]]
+    return SearchRequest(text=query.text, place=_place(query), radius_miles=query.radius, **filters)
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def _reference_sql(query: Query, categories: dict[str, str]) -> tuple[str, list[Any]]:
+    """How reference directories search: LIKE + a great-circle distance for every row."""
+    from django.db import connection
+
+    params: list[Any] = [query.latitude, query.longitude, query.latitude]
+    distance = (
+        "(3959 * acos(min(1.0, cos(radians(%s)) * cos(radians(l.latitude))"
+        " * cos(radians(l.longitude) - radians(%s))"
+        " + sin(radians(%s)) * sin(radians(l.latitude)))))"
+    )
+    if connection.vendor == "postgresql":
+        distance = distance.replace("min(1.0,", "least(1.0,")
+    where = ["s.status = 'active'", "l.latitude IS NOT NULL"]
+    for word in query.text.lower().split():
+        where.append("(lower(s.name) LIKE %s OR lower(s.description) LIKE %s)")
+        params += [f"%{word}%", f"%{word}%"]
+    filters = query.filters
+    if filters.get("free"):
+        where.append("s.free_of_charge = %s")
+        params.append(True)
+    if filters.get("no_police_report"):
+        where.append("s.police_report_required = %s")
+        params.append(False)
+    if filters.get("any_immigration_status"):
+        where.append("s.immigration_status_neutral = %s")
+        params.append(True)
+    if "age" in filters:
+        where.append(
+            "(s.minimum_age IS NULL OR s.minimum_age <= %s)"
+            " AND (s.maximum_age IS NULL OR s.maximum_age >= %s)"
+        )
+        params += [filters["age"], filters["age"]]
+    if "language" in filters:
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_language g WHERE g.service_id = s.id AND g.code = %s)"
+        )
+        params.append(filters["language"])
+    if "category" in filters:
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = s.id"
+            " AND a.taxonomy_term_id IN (SELECT t.id FROM directory_taxonomyterm t"
+            " WHERE t.id = %s OR t.parent_id = %s))"
+        )
+        params += [categories[filters["category"]]] * 2
+    if filters.get("open_now"):
+        where.append(
+            "(s.open_24_7 OR EXISTS (SELECT 1 FROM directory_schedule h WHERE h.service_id = s.id"
+            " AND h.byday LIKE %s AND h.opens_at <= %s AND h.closes_at > %s))"
+        )
+        params += ["%TU%", "10:00:00", "10:00:00"]
+    sql = (
+        f"SELECT * FROM (SELECT s.id, s.name, {distance} AS distance"  # noqa: S608
+        " FROM directory_service s"
+        " JOIN directory_serviceatlocation sal ON sal.service_id = s.id"
+        " JOIN directory_location l ON l.id = sal.location_id"
+        f" WHERE {' AND '.join(where)}) found"
+        " WHERE distance <= %s ORDER BY distance LIMIT 20"
+    )
+    params.append(query.radius)
+    return sql, params
+
+
+def _time_searches(
+    queries: list[Query], categories: dict[str, str]
+) -> tuple[list[float], list[float], int]:
+    """Wall-clock and CPU milliseconds per search (CPU: this process, SQLite included)."""
+    from plainsight.directory.search.engine import search
+
+    samples = []
+    cpu = []
+    found = 0
+    for query in queries:
+        request = _request(query, categories)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        results = search(request)
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        found += results.total
+    return samples, cpu, found
+
+
+def _time_reference(queries: list[Query], categories: dict[str, str]) -> list[float]:
+    from django.db import connection
+
+    samples = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql, params = _reference_sql(query, categories)
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _page(queries: list[Query]) -> tuple[list[float], int, int, int]:
+    from django.test import Client
+
+    client = Client()
+    samples = []
+    html = b""
+    for query in queries:
+        data = {"q": query.text, "near": "93301", "radius": "25", "free": "on", "language": "es"}
+        started = time.perf_counter()
+        response = client.post("/en/find-help/", data)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        if len(response.content) > len(html):
+            html = response.content
+    css = sum(
+        len(gzip.compress((BASE_DIR / "plainsight" / "static" / "css" / name).read_bytes(), 6))
+        for name in ("public.css", "find-help.css")
+    )
+    return samples, len(html), len(gzip.compress(html, 6)), css
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--services", type=int, default=100_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--reference-queries", type=int, default=40)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args(argv)
+
+    where = _configure(args.db, args.services)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from plainsight.directory.search.models import SearchDocument
+    from plainsight.directory.search.services import search_index_rebuild
+
+    print(f"directory search benchmark: {args.db}, {args.services:,} services ({where})")
+    call_command("migrate", verbosity=0, interactive=False)
+    state = "data" if args.regenerate else _state(args.services)
+    if state == "data":
+        generator, seconds = _generate(args.services)
+        print(f"  generated with {generator} in {seconds:.1f} s")
+        _marker(f"v{GENERATOR_VERSION}:{args.services}")
+    if state in ("data", "index"):
+        started = time.perf_counter()
+        search_index_rebuild(batch_size=2000)
+        print(f"  search index built in {time.perf_counter() - started:.1f} s")
+        _marker(_full_marker(args.services))
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        print("  using the directory and index built earlier (--regenerate to rebuild)")
+    documents = SearchDocument.objects.count()
+    print(f"  {documents:,} search documents")
+
+    categories = _category_ids()
+    queries = _queries(args.queries)
+    _time_searches(queries[:30], categories)  # warm the caches, as a running server has
+
+    load = os.getloadavg()[0]
+    samples, cpu, found = _time_searches(queries, categories)
+    p50, p95, worst = _percentiles(samples)
+    c50, c95, _cmax = _percentiles(cpu)
+    print(
+        f"  typical search (words + distance + 2 filters), {len(samples)} queries:"
+        f" p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms"
+        f" (CPU of this process: p50 {c50:.1f} ms, p95 {c95:.1f} ms;"
+        f" at least {found / len(samples):.0f} matches per search on average;"
+        f" machine load {load:.1f} on {os.cpu_count()} CPUs)"
+    )
+    # Memory apart: tracing allocations slows every search down.
+    tracemalloc.start()
+    _time_searches(queries[:50], categories)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    reference_queries = queries[: args.reference_queries]
+    reference = _time_reference(reference_queries, categories)
+    mine = samples[: len(reference)]
+    r50, r95, rmax = _percentiles(reference)
+    m50, m95, _ = _percentiles(mine)
+    print(
+        f"  reference search (LIKE + great-circle over every row), {len(reference)} queries:"
+        f" p50 {r50:.1f} ms, p95 {r95:.1f} ms, max {rmax:.1f} ms"
+    )
+    print(f"  speed-up on the same queries: x{r50 / m50:.0f} (p50), x{r95 / m95:.0f} (p95)")
+
+    page_samples, html_size, html_gzip, css_gzip = _page(queries[: args.pages])
+    g50, g95, _ = _percentiles(page_samples)
+    print(
+        f"  results page through Django (POST, 20 results max): p50 {g50:.1f} ms,"
+        f" p95 {g95:.1f} ms; largest HTML {html_size / 1024:.1f} KB,"
+        f" {html_gzip / 1024:.1f} KB gzip + CSS {css_gzip / 1024:.1f} KB gzip"
+        f" = {(html_gzip + css_gzip) / 1024:.1f} KB"
+    )
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  memory: tracemalloc peak while searching {peak / 1e6:.1f} MB; ru_maxrss {rss_mb:.0f} MB"
+    )
+    target = 20 if args.services <= 100_000 else 50
+    verdicts = [
+        f"p95 <= {target} ms: {'yes' if p95 <= target else 'NO'}",
+        f"speed-up >= 20x: {'yes' if r50 / m50 >= 20 else 'NO'}",
+        f"page <= 40 KB: {'yes' if html_gzip + css_gzip <= 40 * 1024 else 'NO'}",
+    ]
+    print("  targets: " + "; ".join(verdicts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,660 @@
+"""The search: one SQL query over the index, the same on SQLite and PostgreSQL.
+
+Plan of the query, for a typical search (words + distance + two filters):
+
+1. the database's full-text index gives the documents having, for every word, one of
+   its tokens (its stems, its everyday synonyms' concept, or a typing correction), plus
+   one token of each code filter (category, language, "serves my area");
+2. a distance search adds the grid cells of its search box to that full-text query
+   (see ``geo``), so the same index narrows by place; the ``(band, longitude)`` columns
+   and the exact radius are then checked on what it returns (equirectangular
+   distance: exact to a fraction of a percent at these radii);
+3. yes/no filters are bits of ``flags``; age is a range; "open now" looks for an
+   opening rule of the document valid at this moment in its own time zone;
+4. relevance is computed only for what is left, in portable SQL: for each word, the
+   best of its tokens, weighted by where it occurs (name > category > organization >
+   text) and by how rare it is; ties go to the nearer, then to the name.
+
+``COUNT(*) OVER ()`` gives the total in the same pass. If every word together finds
+nothing, the search runs again with any word, and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from plainsight.directory.search import bulk, fts, geo, hours
+from plainsight.directory.search.documents import category_token, language_token
+from plainsight.directory.search.models import (
+    INDEX_FORMAT,
+    FacetKind,
+    Flag,
+)
+from plainsight.directory.search.places import Place
+from plainsight.directory.search.query import FIELD_WEIGHTS, AnalyzedQuery, analyze, resolve
+
+logger = logging.getLogger(__name__)
+
+MILES_PER_DEGREE_LATITUDE = 69.05
+MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 69.17
+EARTH_RADIUS_MILES = 3958.8
+MAX_PAGES = 50
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    place: Place | None = None
+    radius_miles: int | None = None  # with a place; None: any distance
+    serves_area: bool = False  # with a place
+    category: str = ""  # taxonomy term id
+    language: str = ""  # language code
+    age: int | None = None
+    open_now: bool = False
+    free: bool = False
+    no_police_report: bool = False
+    minors_on_their_own: bool = False
+    any_immigration_status: bool = False
+    by_phone: bool = False
+    online: bool = False
+    sort: str = "relevance"  # or "distance"
+    page: int = 1
+    page_size: int = 20
+    moment: dt.datetime | None = None
+
+
+@dataclass
+class SearchHit:
+    document_id: int
+    service_id: uuid.UUID
+    location_id: uuid.UUID | None
+    name: str
+    name_es: str
+    organization_name: str
+    organization_name_es: str
+    place: str
+    summary: str
+    summary_es: str
+    phone: str
+    phone_extension: int | None
+    phone_outcome: str
+    assured_date: dt.date | None
+    flags: int
+    score: float
+    # None for a confidential location: its distance is never shown.
+    distance_miles: float | None = None
+    # None when the hours are not known.
+    open_now: bool | None = None
+
+    def has(self, flag: int) -> bool:
+        return bool(self.flags & flag)
+
+    @property
+    def confidential(self) -> bool:
+        return self.has(Flag.CONFIDENTIAL)
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    hits: list[SearchHit]
+    total: int
+    analyzed: AnalyzedQuery
+    relaxed: bool = False
+    implied_filters: set[str] = field(default_factory=set)
+    # False when the search stopped early (the nearest best matches were certain):
+    # ``total`` is then how many it saw, and there are more.
+    total_exact: bool = True
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGES, max(1, math.ceil(self.total / self.request.page_size)))
+
+    @property
+    def has_next(self) -> bool:
+        if not self.total_exact:
+            return self.request.page < MAX_PAGES
+        return self.request.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.request.page > 1
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _num(value: float) -> str:
+    """A float as an SQL literal (only ever numbers computed here, never input)."""
+    return repr(float(value))
+
+
+def _literal(token: str) -> str:
+    """A token padded for ``instr``; tokens are checked to be ASCII letters and digits."""
+    if not (token.isascii() and token.isalnum()):
+        raise ValueError("search tokens must be ASCII letters and digits")
+    return f"' {token} '"
+
+
+def _score_sql(groups: list[dict[str, float]]) -> str:
+    if not groups:
+        return "0.0"
+    position = "instr" if connection.vendor == "sqlite" else "strpos"
+    greatest = "max" if connection.vendor == "sqlite" else "GREATEST"
+    words = []
+    for group in groups:
+        cases = []
+        for token, weight in sorted(group.items()):
+            lit = _literal(token)
+            cases.append(
+                f"CASE WHEN {position}(d.tokens, {lit}) = 0 THEN 0.0"
+                f" WHEN {position}(d.name_tokens, {lit}) > 0"
+                f" THEN {_num(FIELD_WEIGHTS['name'] * weight)}"
+                f" WHEN {position}(d.category_tokens, {lit}) > 0"
+                f" THEN {_num(FIELD_WEIGHTS['category'] * weight)}"
+                f" WHEN {position}(d.organization_tokens, {lit}) > 0"
+                f" THEN {_num(FIELD_WEIGHTS['organization'] * weight)}"
+                f" ELSE {_num(FIELD_WEIGHTS['text'] * weight)} END"
+            )
+        words.append(cases[0] if len(cases) == 1 else f"{greatest}({', '.join(cases)})")
+    return " + ".join(f"({w})" for w in words)
+
+
+def _distance_sql(place: Place) -> str:
+    """Squared equirectangular distance in miles² (NULL without coordinates)."""
+    k = MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(place.latitude))
+    dy = f"((d.latitude - {_num(place.latitude)}) * {_num(MILES_PER_DEGREE_LATITUDE)})"
+    dx = f"((d.longitude - {_num(place.longitude)}) * {_num(k)})"
+    return f"({dy} * {dy} + {dx} * {dx})"
+
+
+# Time zones of the index, per index state: a cache of database rows, checked against
+# the state on every search, so every process sees the same answer.
+_zones_cache: dict[tuple[Any, ...], list[str]] = {}
+
+
+def _index_state() -> tuple[int, list[str], bool]:
+    """(number of documents, time zones of their opening rules, whether the index has
+    the current format)."""
+    rows = bulk.select(
+        "SELECT version, rebuilt_at, document_count, format_version"
+        " FROM directory_search_searchindexstate WHERE id = 1"
+    )
+    if not rows:
+        return 0, [], False
+    row = rows[0]
+    key = (row[0], row[1])
+    zones = _zones_cache.get(key)
+    if zones is None:
+        zones = sorted(
+            value
+            for (value,) in bulk.select(
+                "SELECT value FROM directory_search_searchfacet WHERE kind = %s",
+                [FacetKind.TIME_ZONE.value],
+            )
+        )
+        _zones_cache.clear()
+        _zones_cache[key] = zones
+    return row[2], zones, row[3] == INDEX_FORMAT
+
+
+def _open_now_sql(moment: dt.datetime, zones: list[str]) -> tuple[str, list[Any]]:
+    """True for documents open at ``moment`` (see hours.rule_is_open, its reference)."""
+    params: list[Any] = []
+    per_zone = []
+    day_test = (
+        " AND (h.valid_from IS NULL OR h.valid_from <= %s)"
+        " AND (h.valid_to IS NULL OR h.valid_to >= %s)"
+        " AND (h.month_day = 0 OR h.month_day = %s)"
+        " AND (h.week_ordinals = 0 OR (h.week_ordinals & %s) <> 0)"
+        " AND (h.week_interval <= 1 OR ((%s - h.anchor_week) %% h.week_interval) = 0)"
+    )
+    for zone, v in hours.sql_parameters(zones, moment).items():
+        per_zone.append(
+            "(h.time_zone = %s AND (h.days & %s) <> 0"
+            " AND h.start_minute <= %s AND h.end_minute > %s"
+            f" AND ((NOT h.tail{day_test}) OR (h.tail{day_test})))"
+        )
+        params += [zone, v["day_bit"], v["minute"], v["minute"]]
+        for prefix in ("today", "yesterday"):
+            params += [
+                v[prefix],
+                v[prefix],
+                v[f"{prefix}_dom"],
+                v[f"{prefix}_ordinals"],
+                v[f"{prefix}_week"],
+            ]
+    always = f"(d.flags & {Flag.OPEN_24_7}) <> 0"
+    closed = f"(d.flags & {Flag.TEMPORARILY_CLOSED}) = 0"
+    if not per_zone:
+        return f"({always} AND {closed})", []
+    zones_sql = " OR ".join(per_zone)
+    exists = (
+        "EXISTS (SELECT 1 FROM directory_search_searchhours h"  # noqa: S608 - values are parameters
+        f" WHERE h.document_id = d.id AND ({zones_sql}))"
+    )
+    return f"(({always} OR {exists}) AND {closed})", params
+
+
+def _flags_sql(request: SearchRequest) -> list[str]:
+    required = 0
+    for wanted, flag in (
+        (request.free, Flag.FREE),
+        (request.no_police_report, Flag.NO_POLICE_REPORT),
+        (request.minors_on_their_own, Flag.MINORS_ON_THEIR_OWN),
+        (request.any_immigration_status, Flag.ANY_IMMIGRATION_STATUS),
+    ):
+        if wanted:
+            required |= flag
+    conditions = []
+    if required:
+        conditions.append(f"(d.flags & {required}) = {required}")
+    reach = (Flag.BY_PHONE if request.by_phone else 0) | (Flag.ONLINE if request.online else 0)
+    if reach:
+        conditions.append(f"(d.flags & {reach}) <> 0")
+    return conditions
+
+
+COLUMNS = (
+    "d.id, d.service_id, d.location_id, d.name, d.name_es, d.organization_name,"
+    " d.organization_name_es, d.place, d.summary, d.summary_es, d.phone,"
+    " d.phone_extension, d.phone_outcome, d.assured_date, d.flags,"
+    " d.latitude, d.longitude, d.sort_name"
+)
+NOWHERE_LAST = "CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END"
+POLICE_LAST = f"CASE WHEN (d.flags & {Flag.NO_POLICE_REPORT}) <> 0 THEN 0 ELSE 1 END"
+EPSILON = 1e-9
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@dataclass
+class _Row:
+    """One matching document as the ranking sees it (and the hit it becomes)."""
+
+    values: tuple[Any, ...]
+    score: float
+    distance: float | None  # squared equirectangular miles, None without a position
+
+    @property
+    def id(self) -> int:
+        return int(self.values[0])
+
+    @property
+    def flags(self) -> int:
+        return int(self.values[14])
+
+    @property
+    def sort_name(self) -> str:
+        return str(self.values[17])
+
+    @property
+    def nowhere(self) -> int:
+        return 1 if self.values[15] is None else 0
+
+    @property
+    def police_last(self) -> int:
+        return 0 if self.flags & Flag.NO_POLICE_REPORT else 1
+
+
+@dataclass
+class _Plan:
+    """What every query of one search shares: conditions, score and order."""
+
+    request: SearchRequest
+    groups: list[dict[str, float]]
+    match_groups: list[list[str]]
+    # Code filters (category, language, area): full-text groups when searching the
+    # whole directory; checked on each row when reading cells around a place, where
+    # the words and the cells already narrow the rows and these tokens are common.
+    filter_groups: list[list[str]]
+    where: list[str]
+    params: list[Any]
+    score: str
+    distance: str
+    order: str
+    key: Any
+
+
+def _plan(
+    request: SearchRequest,
+    groups: list[dict[str, float]],
+    *,
+    relaxed: bool,
+    moment: dt.datetime,
+    zones: list[str],
+) -> _Plan:
+    match_groups: list[list[str]] = []
+    text_groups = [sorted(group) for group in groups]
+    if text_groups:
+        if relaxed:
+            match_groups.append(sorted(set().union(*text_groups)))
+        else:
+            match_groups.extend(text_groups)
+    filter_groups: list[list[str]] = []
+    if request.category:
+        filter_groups.append([category_token(request.category)])
+    if request.language:
+        filter_groups.append([language_token(request.language)])
+    if request.serves_area and request.place is not None:
+        filter_groups.append(sorted(set(request.place.area_tokens())))
+
+    where = _flags_sql(request)
+    params: list[Any] = []
+    if request.age is not None:
+        where.append(
+            "(d.minimum_age IS NULL OR d.minimum_age <= %s)"
+            " AND (d.maximum_age IS NULL OR d.maximum_age >= %s)"
+        )
+        params += [request.age, request.age]
+    if request.open_now:
+        # First the hour of the week (a token), then the exact rules of the day.
+        slots = sorted({hours.LocalMoment.at(moment, zone).slot for zone in zones})
+        position = "instr" if connection.vendor == "sqlite" else "strpos"
+        this_hour = " OR ".join(
+            [f"(d.flags & {Flag.OPEN_24_7}) <> 0"]
+            + [f"{position}(d.tokens, {_literal(slot)}) > 0" for slot in slots]
+        )
+        where.append(f"({this_hour})")
+        clause, open_params = _open_now_sql(moment, zones)
+        where.append(clause)
+        params += open_params
+
+    place = request.place
+    name = 'd.sort_name COLLATE "C"' if connection.vendor == "postgresql" else "d.sort_name"
+    # One order, written twice: in SQL for each query, in Python to merge their rows.
+    if place is not None and (request.sort == "distance" or not groups):
+        order = f"{NOWHERE_LAST}, distance, score DESC, {name}, d.id"
+
+        def key(r: _Row) -> tuple[Any, ...]:
+            return (r.nowhere, r.distance or 0.0, -r.score, r.sort_name, r.id)
+
+    elif place is not None:
+        order = f"score DESC, {NOWHERE_LAST}, distance, {POLICE_LAST}, {name}, d.id"
+
+        def key(r: _Row) -> tuple[Any, ...]:
+            return (-r.score, r.nowhere, r.distance or 0.0, r.police_last, r.sort_name, r.id)
+
+    else:
+        # Among equally good matches, help that needs no police report comes first.
+        order = f"score DESC, {POLICE_LAST}, {name}, d.id"
+
+        def key(r: _Row) -> tuple[Any, ...]:
+            return (-r.score, r.police_last, r.sort_name, r.id)
+
+    return _Plan(
+        request=request,
+        groups=groups,
+        match_groups=match_groups,
+        filter_groups=filter_groups,
+        where=where,
+        params=params,
+        score=_score_sql(groups),
+        distance=_distance_sql(place) if place is not None else "NULL",
+        order=order,
+        key=key,
+    )
+
+
+def _select(
+    plan: _Plan,
+    *,
+    extra_groups: list[list[str]] = (),  # type: ignore[assignment]
+    extra_where: list[str] = (),  # type: ignore[assignment]
+    exclude: list[str] = (),  # type: ignore[assignment]
+    limit: int,
+    offset: int = 0,
+    filters_on_rows: bool = False,
+) -> tuple[list[_Row], int]:
+    """The best ``limit`` rows after ``offset`` in the plan's order, and how many match."""
+    where: list[str] = []
+    params: list[Any] = []
+    groups = [*plan.match_groups, *extra_groups]
+    if filters_on_rows:
+        position = "instr" if connection.vendor == "sqlite" else "strpos"
+        for group in plan.filter_groups:
+            where.append(
+                "(" + " OR ".join(f"{position}(d.tokens, {_literal(t)}) > 0" for t in group) + ")"
+            )
+    else:
+        groups += plan.filter_groups
+    if groups:
+        clause, match_params = fts.match_clause(groups, exclude=exclude)
+        where.append(clause)
+        params += match_params
+    where += plan.where
+    params += plan.params
+    where += extra_where
+    # Only SQL written here is interpolated: column names, numbers computed in this
+    # module and tokens checked to be ASCII letters and digits. Input is parameters.
+    sql = (
+        f"SELECT {COLUMNS}, {plan.score} AS score, {plan.distance} AS distance,"  # noqa: S608
+        " COUNT(*) OVER () AS total"
+        " FROM directory_search_searchdocument d"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY {plan.order} LIMIT %s OFFSET %s"
+    )
+    params += [limit, offset]
+    rows = bulk.select(sql, params)
+    total = int(rows[0][-1]) if rows else 0
+    return [
+        _Row(values=row[:18], score=float(row[18] or 0), distance=row[19]) for row in rows
+    ], total
+
+
+def _nearest(
+    plan: _Plan, place: Place, radius: int, wanted: int, best_possible: float
+) -> tuple[list[_Row], int, bool]:
+    """The first ``wanted`` rows within ``radius``, reading rings of cells outward.
+
+    Returns (rows, how many match, whether that number is exact). After each ring
+    nothing unread is nearer than the ring's boundary; the search stops once the
+    ``wanted``-th row could not be outranked by anything further out.
+    """
+    rows, total = _select(
+        plan,
+        extra_groups=[[geo.nowhere_token(t) for t in sorted(set(place.area_tokens()))]],
+        extra_where=["d.band IS NULL"],
+        limit=wanted,
+    )
+    by_distance = plan.request.sort == "distance" or not plan.groups
+    within = f"{plan.distance} <= {_num(radius * radius)}"
+    remaining = geo.rings(place.latitude, place.longitude, radius)
+    while remaining:
+        ring = remaining.pop(0)
+        found, count = _select(
+            plan,
+            extra_groups=[ring.cells],
+            extra_where=[within],
+            limit=wanted,
+            filters_on_rows=True,
+        )
+        total += count
+        rows = sorted(rows + found, key=plan.key)[:wanted]
+        if len(rows) < wanted or not remaining:
+            continue
+        last = rows[-1]
+        if last.nowhere or last.distance is None or last.distance >= ring.end * ring.end:
+            continue
+        if by_distance or last.score >= best_possible - EPSILON:
+            return rows, total, False
+    return rows, total, True
+
+
+def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
+    hits = []
+    for row in rows:
+        values = row.values
+        flags = row.flags
+        latitude, longitude = values[15], values[16]
+        distance_miles = None
+        if (
+            place is not None
+            and latitude is not None
+            and longitude is not None
+            and not flags & Flag.CONFIDENTIAL
+        ):
+            distance_miles = haversine_miles(
+                place.latitude, place.longitude, float(latitude), float(longitude)
+            )
+        hits.append(
+            SearchHit(
+                document_id=row.id,
+                service_id=_uuid(values[1]),  # type: ignore[arg-type]
+                location_id=_uuid(values[2]),
+                name=values[3],
+                name_es=values[4],
+                organization_name=values[5],
+                organization_name_es=values[6],
+                place=values[7],
+                summary=values[8],
+                summary_es=values[9],
+                phone=values[10],
+                phone_extension=values[11],
+                phone_outcome=values[12],
+                assured_date=_date(values[13]),
+                flags=flags,
+                score=row.score,
+                distance_miles=distance_miles,
+            )
+        )
+    return hits
+
+
+def _query(
+    request: SearchRequest,
+    groups: list[dict[str, float]],
+    *,
+    best: list[float],
+    relaxed: bool,
+    moment: dt.datetime,
+    zones: list[str],
+) -> tuple[list[SearchHit], int, bool]:
+    """One page of hits, how many match, and whether that number is exact."""
+    plan = _plan(request, groups, relaxed=relaxed, moment=moment, zones=zones)
+    page = max(1, min(request.page, MAX_PAGES))
+    start = (page - 1) * request.page_size
+    place = request.place
+    if place is not None and request.radius_miles is not None:
+        rows, total, exact = _nearest(
+            plan, place, request.radius_miles, start + request.page_size, sum(best)
+        )
+        rows = rows[start:]
+    else:
+        rows, total = _select(plan, limit=request.page_size, offset=start)
+        exact = True
+    if not rows and page > 1:
+        return [], -1, exact  # past the end
+    return _hits(rows, place), total, exact
+
+
+def _mark_open(hits: list[SearchHit], moment: dt.datetime) -> None:
+    if not hits:
+        return
+    rules: dict[int, list[hours.Rule]] = {}
+    fields = (
+        "time_zone",
+        "days",
+        "start_minute",
+        "end_minute",
+        "tail",
+        "valid_from",
+        "valid_to",
+        "month_day",
+        "week_ordinals",
+        "week_interval",
+        "anchor_week",
+    )
+    ids = [h.document_id for h in hits]
+    rows = bulk.select(
+        f"SELECT document_id, {', '.join(fields)} FROM directory_search_searchhours"  # noqa: S608
+        f" WHERE document_id IN ({bulk.placeholders(len(ids))})",
+        ids,
+    )
+    for document_id, *values in rows:
+        rule = dict(zip(fields, values, strict=True))
+        rule["tail"] = bool(rule["tail"])
+        for name in ("valid_from", "valid_to"):
+            rule[name] = _date(rule[name])
+        rules.setdefault(document_id, []).append(hours.Rule(**rule))
+    local_times: dict[str, hours.LocalMoment] = {}
+    for hit in hits:
+        if hit.has(Flag.TEMPORARILY_CLOSED):
+            hit.open_now = False
+        elif hit.has(Flag.OPEN_24_7):
+            hit.open_now = True
+        elif hit.document_id in rules:
+            hit.open_now = hours.is_open(rules[hit.document_id], moment, local_times)
+
+
+def search(request: SearchRequest) -> SearchResults:
+    """Run a public search. Read-only; the same function serves the page and the bench."""
+    moment = request.moment or timezone.now()
+    analyzed = analyze(request.text)
+    implied = set(analyzed.implied_filters)
+    changes = {name for name in implied if not getattr(request, name)}
+    request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
+    typed_words = len(analyzed.words)
+    document_count, zones, current = _index_state()
+    resolved = resolve(analyzed, document_count=document_count)
+    if not current:
+        # An index from before an upgrade: do not trust its counts to stop early.
+        logger.warning("The search index needs `manage.py search_index --rebuild`.")
+        resolved.best = [max(group.values()) * FIELD_WEIGHTS["name"] for group in resolved.groups]
+    if typed_words and not resolved.groups:
+        # Every word was unknown: say so rather than list everything.
+        return SearchResults(
+            request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
+        )
+    hits, total, exact = _query(
+        request, resolved.groups, best=resolved.best, relaxed=False, moment=moment, zones=zones
+    )
+    relaxed = False
+    if total == 0 and len(resolved.groups) > 1:
+        hits, total, exact = _query(
+            request, resolved.groups, best=resolved.best, relaxed=True, moment=moment, zones=zones
+        )
+        relaxed = total > 0
+    if total < 0:
+        request = replace(request, page=1)
+        hits, total, exact = _query(
+            request,
+            resolved.groups,
+            best=resolved.best,
+            relaxed=relaxed,
+            moment=moment,
+            zones=zones,
+        )
+    _mark_open(hits, moment)
+    return SearchResults(
+        request=request,
+        hits=hits,
+        total=total,
+        analyzed=resolved.analyzed,
+        relaxed=relaxed,
+        implied_filters=changes,
+        total_exact=exact,
+    )

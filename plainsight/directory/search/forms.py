@@ -1,0 +1,246 @@
+"""The "Find help" form: words, place and filters, each with a clear error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
+
+from plainsight.directory.search import text
+from plainsight.directory.search.engine import SearchRequest
+from plainsight.directory.search.models import FacetKind, SearchFacet
+from plainsight.directory.search.places import Place, find_place
+
+RADIUS_CHOICES = [
+    ("5", gettext_lazy("5 miles")),
+    ("10", gettext_lazy("10 miles")),
+    ("25", gettext_lazy("25 miles")),
+    ("50", gettext_lazy("50 miles")),
+    ("100", gettext_lazy("100 miles")),
+    ("any", gettext_lazy("Any distance")),
+]
+SORT_CHOICES = [
+    ("relevance", gettext_lazy("Best match")),
+    ("distance", gettext_lazy("Nearest first")),
+]
+# Fields that may travel in a link (GET): everything but the words typed.
+FILTER_FIELDS = (
+    "near",
+    "radius",
+    "serves_area",
+    "category",
+    "language",
+    "age",
+    "open_now",
+    "free",
+    "no_police_report",
+    "minors_on_their_own",
+    "any_immigration_status",
+    "by_phone",
+    "online",
+    "sort",
+    "page",
+)
+FLAG_FIELDS = (
+    "open_now",
+    "free",
+    "no_police_report",
+    "minors_on_their_own",
+    "any_immigration_status",
+    "by_phone",
+    "online",
+)
+
+
+def _language_name(code: str, fallback: str) -> str:
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return fallback or code
+    return _(info["name"])
+
+
+def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(category choices, language choices) from the index's menus, in ``language``."""
+    facets = list(
+        SearchFacet.objects.filter(kind__in=[FacetKind.CATEGORY, FacetKind.LANGUAGE]).only(
+            "kind", "value", "label", "label_es", "parent_value"
+        )
+    )
+    categories = {f.value: f for f in facets if f.kind == FacetKind.CATEGORY}
+
+    def label(facet: SearchFacet) -> str:
+        return (facet.label_es if language == "es" and facet.label_es else facet.label) or "?"
+
+    top = sorted(
+        (f for f in categories.values() if f.parent_value not in categories),
+        key=lambda f: text.fold(label(f)),
+    )
+    category_choices: list[tuple[str, str]] = [("", _("Any kind of help"))]
+    for parent in top:
+        category_choices.append((parent.value, label(parent)))
+        children = sorted(
+            (f for f in categories.values() if f.parent_value == parent.value),
+            key=lambda f: text.fold(label(f)),
+        )
+        category_choices.extend((c.value, "— " + label(c)) for c in children)
+    languages = sorted(
+        ((f.value, _language_name(f.value, f.label)) for f in facets if f.kind == "language"),
+        key=lambda item: text.fold(item[1]),
+    )
+    return category_choices, [("", _("Any language")), *languages]
+
+
+class FindHelpForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("What do you need?"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("For example: shelter, lawyer, food, abogado, comida."),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                # Browsers must not remember what was typed (shared phones).
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+            }
+        ),
+    )
+    near = forms.CharField(
+        label=gettext_lazy("Near (ZIP code or city)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    radius = forms.ChoiceField(
+        label=gettext_lazy("Distance"), choices=RADIUS_CHOICES, required=False, initial="25"
+    )
+    serves_area = forms.BooleanField(
+        label=gettext_lazy("Only services that serve this area"), required=False
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Kind of help"), required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+    age = forms.IntegerField(
+        label=gettext_lazy("Age of the person who needs help"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    open_now = forms.BooleanField(label=gettext_lazy("Open now"), required=False)
+    free = forms.BooleanField(label=gettext_lazy("Free"), required=False)
+    no_police_report = forms.BooleanField(
+        label=gettext_lazy("No police report needed"), required=False
+    )
+    minors_on_their_own = forms.BooleanField(
+        label=gettext_lazy("Helps young people under 18 on their own"), required=False
+    )
+    any_immigration_status = forms.BooleanField(
+        label=gettext_lazy("Serves people of any immigration status"), required=False
+    )
+    by_phone = forms.BooleanField(label=gettext_lazy("Help by phone or text"), required=False)
+    online = forms.BooleanField(label=gettext_lazy("Help online"), required=False)
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Sort by"), choices=SORT_CHOICES, required=False, initial="relevance"
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories, languages = facet_choices(language)
+        category_field = self.fields["category"]
+        language_field = self.fields["language"]
+        assert isinstance(category_field, forms.ChoiceField)
+        assert isinstance(language_field, forms.ChoiceField)
+        category_field.choices = categories
+        language_field.choices = languages
+        self.place: Place | None = None
+
+    def clean_q(self) -> str:
+        return " ".join(str(self.cleaned_data.get("q") or "").split())
+
+    def clean_near(self) -> str:
+        near = " ".join(str(self.cleaned_data.get("near") or "").split())
+        if near:
+            self.place = find_place(near)
+            if self.place is None:
+                raise forms.ValidationError(
+                    _(
+                        "We could not find this place. Enter a 5-digit ZIP code or the "
+                        "name of a city or county in California."
+                    ),
+                    code="unknown_place",
+                )
+        return near
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("serves_area") and not cleaned.get("near") and "near" not in self.errors:
+            self.add_error(
+                "near",
+                forms.ValidationError(
+                    _("Enter your ZIP code or city to see the services that serve your area."),
+                    code="area_needs_place",
+                ),
+            )
+        return cleaned
+
+    def has_words(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("q"))
+
+    def to_request(self, **overrides: Any) -> SearchRequest:
+        data = self.cleaned_data
+        radius_value = data.get("radius") or "25"
+        place = self.place
+        sort = data.get("sort") or "relevance"
+        if place is None and sort == "distance":
+            sort = "relevance"
+        values: dict[str, Any] = {
+            "text": data.get("q") or "",
+            "place": place,
+            "radius_miles": None if radius_value == "any" else int(radius_value),
+            "serves_area": bool(data.get("serves_area")) and place is not None,
+            "category": data.get("category") or "",
+            "language": data.get("language") or "",
+            "age": data.get("age"),
+            "sort": sort,
+            "page": data.get("page") or 1,
+        }
+        for name in FLAG_FIELDS:
+            values[name] = bool(data.get(name))
+        values.update(overrides)
+        return SearchRequest(**values)
+
+    def filter_query(self, *, page: int | None = None) -> dict[str, str]:
+        """The filters as GET parameters (never the words typed), defaults left out."""
+        data = self.cleaned_data
+        params: dict[str, str] = {}
+        if data.get("near"):
+            params["near"] = data["near"]
+            if data.get("radius") and data["radius"] != "25":
+                params["radius"] = data["radius"]
+        for name in ("category", "language"):
+            if data.get(name):
+                params[name] = data[name]
+        if data.get("age") is not None:
+            params["age"] = str(data["age"])
+        for name in ("serves_area", *FLAG_FIELDS):
+            if data.get(name):
+                params[name] = "on"
+        if data.get("sort") == "distance":
+            params["sort"] = "distance"
+        if page and page > 1:
+            params["page"] = str(page)
+        return params
+
+    def carried_fields(self) -> list[tuple[str, str]]:
+        """Hidden fields that repeat this search on another page of results (POST)."""
+        fields: list[tuple[str, str]] = []
+        if self.cleaned_data.get("q"):
+            fields.append(("q", self.cleaned_data["q"]))
+        fields.extend((k, v) for k, v in self.filter_query().items() if k != "page")
+        return fields

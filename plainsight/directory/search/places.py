@@ -1,0 +1,174 @@
+"""Where a person is: a ZIP code, a city or a county, from a shipped centroid table.
+
+No geocoding service is ever called (a third party would learn who looks for help
+where). ``load_place_rows`` is the only reader of the table; the directory's full
+California table replaces the small Kern stand-in there.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from plainsight.directory.search import text
+
+_DATA = Path(__file__).resolve().parent / "data" / "kern_places.csv"
+_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+_STATE_SUFFIX = re.compile(r",?\s*(ca|calif|california)\.?$")
+_COUNTY = re.compile(r"^(?:(?:the\s+)?county\s+of\s+|condado\s+de\s+)?(.+?)(?:\s+county)?$")
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    zip: str
+    city: str
+    county: str
+    county_fips: str
+    state: str
+    latitude: float
+    longitude: float
+
+
+def load_place_rows() -> list[PlaceRow]:
+    """Every row of the centroid table. The one function to change for a new table."""
+    with _DATA.open(newline="", encoding="utf-8") as handle:
+        return [
+            PlaceRow(
+                zip=row["zip"].strip(),
+                city=row["city"].strip(),
+                county=row["county"].strip(),
+                county_fips=row["county_fips"].strip(),
+                state=row["state"].strip(),
+                latitude=float(row["latitude"]),
+                longitude=float(row["longitude"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # "zip", "city" or "county"
+    label: str
+    latitude: float
+    longitude: float
+    state: str
+    county_fips: str
+    city: str = ""
+    zips: tuple[str, ...] = ()
+
+    def area_tokens(self) -> list[str]:
+        """Index tokens of the service areas that cover this place (see indexing)."""
+        tokens = [area_token("country", "US"), area_token("state", self.state)]
+        if self.county_fips:
+            tokens.append(area_token("county", self.county_fips))
+        if self.city:
+            tokens.append(area_token("city", self.city))
+        tokens.extend(area_token("postal_code", z) for z in self.zips)
+        return tokens
+
+
+def area_token(area_type: str, code: str) -> str:
+    prefix = {"country": "zan", "state": "zas", "county": "zac", "city": "zay"}.get(
+        area_type, "zaz"
+    )
+    return prefix + text.slug(code)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    by_zip: dict[str, PlaceRow]
+    by_city: dict[str, list[PlaceRow]]
+    by_county: dict[str, list[PlaceRow]]
+
+
+@cache
+def _tables() -> _Tables:
+    by_zip: dict[str, PlaceRow] = {}
+    by_city: dict[str, list[PlaceRow]] = {}
+    by_county: dict[str, list[PlaceRow]] = {}
+    for row in load_place_rows():
+        by_zip[row.zip] = row
+        by_city.setdefault(text.slug(row.city), []).append(row)
+        by_county.setdefault(text.slug(row.county), []).append(row)
+    return _Tables(by_zip, by_city, by_county)
+
+
+STATE_NAMES = {"CA": "California", "AZ": "Arizona", "NV": "Nevada", "OR": "Oregon"}
+
+
+def county_name(fips: str) -> str:
+    """ "Kern" for "06029", or "" when the table does not know the county."""
+    for rows in _tables().by_county.values():
+        if rows and rows[0].county_fips == fips.strip():
+            return rows[0].county
+    return ""
+
+
+def zip_row(code: str) -> PlaceRow | None:
+    return _tables().by_zip.get(code.strip()[:5])
+
+
+def _centroid(rows: list[PlaceRow]) -> tuple[float, float]:
+    return (
+        sum(r.latitude for r in rows) / len(rows),
+        sum(r.longitude for r in rows) / len(rows),
+    )
+
+
+def find_place(query: str) -> Place | None:
+    """A ZIP code ("93301"), a city ("Bakersfield", "Bakersfield, CA") or a county
+    ("Kern County", "condado de Kern"); None when the table does not know it."""
+    cleaned = " ".join(query.strip().split())
+    if not cleaned:
+        return None
+    zip_match = _ZIP.match(cleaned)
+    tables = _tables()
+    if zip_match:
+        row = tables.by_zip.get(zip_match.group(1))
+        if row is None:
+            return None
+        return Place(
+            kind="zip",
+            label=f"{row.zip} ({row.city})",
+            latitude=row.latitude,
+            longitude=row.longitude,
+            state=row.state,
+            county_fips=row.county_fips,
+            city=row.city,
+            zips=(row.zip,),
+        )
+    name = _STATE_SUFFIX.sub("", text.fold(cleaned)).strip()
+    is_county = bool(re.search(r"\bcounty\b|\bcondado\b", name))
+    if not is_county:
+        rows = tables.by_city.get(text.slug(name))
+        if rows:
+            lat, lon = _centroid(rows)
+            first = rows[0]
+            return Place(
+                kind="city",
+                label=first.city,
+                latitude=lat,
+                longitude=lon,
+                state=first.state,
+                county_fips=first.county_fips,
+                city=first.city,
+                zips=tuple(sorted(r.zip for r in rows)),
+            )
+    county_match = _COUNTY.match(name)
+    county_name = county_match.group(1) if county_match else name
+    rows = tables.by_county.get(text.slug(county_name))
+    if rows:
+        lat, lon = _centroid(rows)
+        return Place(
+            kind="county",
+            label=rows[0].county,
+            latitude=lat,
+            longitude=lon,
+            state=rows[0].state,
+            county_fips=rows[0].county_fips,
+        )
+    return None

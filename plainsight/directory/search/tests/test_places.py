@@ -1,0 +1,40 @@
+"""ZIP codes, cities and counties from the shipped centroid table."""
+
+from __future__ import annotations
+
+from plainsight.directory.search.places import find_place
+
+
+def test_zip_codes():
+    place = find_place("93301")
+    assert place is not None and place.kind == "zip" and place.city == "Bakersfield"
+    assert place.county_fips == "06029"
+    assert find_place(" 93301-1234 ") == place
+    assert find_place("99999") is None
+
+
+def test_cities_with_or_without_the_state():
+    for text in ("Bakersfield", "bakersfield, CA", "BAKERSFIELD California"):
+        place = find_place(text)
+        assert place is not None and place.kind == "city"
+        assert "93301" in place.zips and "93314" in place.zips
+    tehachapi = find_place("Tehachapi")
+    assert tehachapi is not None and tehachapi.zips == ("93561",)
+
+
+def test_counties_in_english_and_spanish():
+    for text in ("Kern County", "kern county, ca", "condado de Kern"):
+        place = find_place(text)
+        assert place is not None and place.kind == "county" and place.county_fips == "06029"
+
+
+def test_unknown_places():
+    assert find_place("Atlantis") is None
+    assert find_place("") is None
+
+
+def test_area_tokens_cover_the_areas_that_contain_the_place():
+    place = find_place("93561")
+    assert place is not None
+    tokens = set(place.area_tokens())
+    assert {"zanus", "zasca", "zac06029", "zaytehachapi", "zaz93561"} == tokens

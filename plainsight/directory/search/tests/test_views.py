@@ -1,0 +1,276 @@
+"""The public "Find help" pages: words by POST only, filters, listing, print, size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+
+from plainsight.directory.search import views
+from plainsight.directory.search.tests.fixture_directory import uid
+
+pytestmark = pytest.mark.django_db
+
+FIND_HELP = "/en/find-help/"
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data-url", "hx-get", "hx-post"}
+SECRET_ADDRESS = ("1921 Nineteenth Street", "Alliance safe house", "35.371", "119.005", "37123")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in URL_ATTRIBUTES and value:
+                self.urls.append(value)
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+
+
+def links(html: bytes) -> _Links:
+    parser = _Links()
+    parser.feed(html.decode())
+    return parser
+
+
+def service_url(key: str, language: str = "en") -> str:
+    return f"/{language}/find-help/service/{uid('service', key)}/"
+
+
+# --- Words never in an address -------------------------------------------------------
+
+
+def test_find_help_is_in_the_main_navigation(client, kern):
+    assert f'href="{FIND_HELP}"' in client.get("/en/").content.decode()
+
+
+def test_words_go_by_post_and_never_appear_in_any_address(client, kern):
+    response = client.post(FIND_HELP, {"q": "sheltr", "near": "93301"})
+    assert response.status_code == 200
+    assert "Location" not in response.headers
+    assert "no-store" in response.headers["Cache-Control"]
+    html = response.content.decode()
+    assert "Emergency Shelter" in html
+    assert "you typed “sheltr”" in html
+    for url in links(response.content).urls:
+        assert "sheltr" not in url.lower() and "shelter" not in url.lower(), url
+    # Browsers must not remember what was typed.
+    assert re.search(r'<input[^>]*name="q"[^>]*autocomplete="off"', html)
+
+
+def test_a_get_with_words_is_sent_to_the_same_filters_without_them(client, kern):
+    response = client.get(FIND_HELP + "?q=abogado&near=93301&free=on")
+    assert response.status_code == 303
+    assert response.headers["Location"] == FIND_HELP + "?near=93301&free=on"
+    assert "abogado" not in response.headers["Location"]
+
+
+def test_filters_alone_get_a_shareable_address(client, kern):
+    response = client.post(FIND_HELP, {"q": "", "near": "93301", "free": "on"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == FIND_HELP + "?near=93301&free=on"
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Community Food Pantry" in page.content.decode()
+
+
+def test_the_search_form_is_protected_against_forged_requests(kern):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(FIND_HELP, {"q": "shelter"}).status_code == 403
+    page = client.get(FIND_HELP)
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content)
+    assert match is not None
+    token = match.group(1)
+    ok = client.post(FIND_HELP, {"q": "shelter", "csrfmiddlewaretoken": token.decode()})
+    assert ok.status_code == 200
+
+
+def test_the_next_page_is_another_post_carrying_the_words_in_the_form(client, kern, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    first = client.post(FIND_HELP, {"q": "abogado"})
+    html = first.content.decode()
+    assert "Page 1 of" in html
+    assert re.search(r'<input type="hidden" name="q" value="abogado">', html)
+    assert re.search(r'<button type="submit" name="page" value="2"', html)
+    for url in links(first.content).urls:
+        assert "abogado" not in url
+    second = client.post(FIND_HELP, {"q": "abogado", "page": "2"})
+    assert "Page 2 of" in second.content.decode()
+    names = lambda r: re.findall(r'<h3><a href="[^"]+">([^<]+)</a>', r.content.decode())  # noqa: E731
+    assert names(first) and not set(names(first)) & set(names(second))
+
+
+def test_filter_pages_are_links(client, kern, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    html = client.get(FIND_HELP + "?near=93301&radius=any").content.decode()
+    assert 'href="/en/find-help/?near=93301&amp;radius=any&amp;page=2"' in html
+
+
+def test_words_that_mean_a_filter_tick_it(client, kern):
+    html = client.post(FIND_HELP, {"q": "no police", "near": "93301"}).content.decode()
+    assert re.search(r'<input type="checkbox" name="no_police_report"[^>]*checked', html)
+    assert "We also applied these filters: No police report needed" in html
+
+
+# --- Bad input ---------------------------------------------------------------------
+
+
+def test_an_unknown_place_gets_a_clear_message(client, kern):
+    html = client.post(FIND_HELP, {"q": "food", "near": "Atlantis"}).content.decode()
+    assert "We could not find this place." in html
+    assert "services found" not in html
+
+
+def test_serves_my_area_needs_a_place(client, kern):
+    html = client.post(FIND_HELP, {"q": "food", "serves_area": "on"}).content.decode()
+    assert "Enter your ZIP code or city to see the services that serve your area." in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"q": "x" * 500},
+        {"q": "food", "age": "-3"},
+        {"q": "food", "radius": "7"},
+        {"q": "food", "category": "not-a-category"},
+        {"q": "food", "page": "0"},
+        {"q": "'; DROP TABLE directory_service; --"},
+        {"q": "\x00\x01"},
+    ],
+)
+def test_odd_input_never_breaks_the_page(client, kern, data):
+    assert client.post(FIND_HELP, data).status_code == 200
+
+
+# --- Size, speed, no JavaScript needed ------------------------------------------------
+
+
+def _static(path: str) -> bytes:
+    return (Path(settings.BASE_DIR) / "plainsight" / "static" / path).read_bytes()
+
+
+def test_a_full_results_page_is_under_40_kb_compressed_with_its_css(client, kern):
+    response = client.get(FIND_HELP + "?near=93301&radius=any")
+    html = response.content
+    assert html.count(b'class="result"') == 20
+    total = sum(
+        len(gzip.compress(body, 6))
+        for body in (html, _static("css/public.css"), _static("css/find-help.css"))
+    )
+    assert total <= 40 * 1024, total
+    # Scripts are optional enhancements: external, deferred, nothing inline.
+    for script in links(html).scripts:
+        assert script.get("src") and "defer" in script
+
+
+def test_a_search_makes_few_queries(client, kern, django_assert_max_num_queries):
+    """Vocabulary, menus, one query per ring of distance read (at most 7 within 25
+    miles) and the opening hours of the page: never one query per result."""
+    client.get(FIND_HELP)
+    with django_assert_max_num_queries(14):
+        assert (
+            client.post(FIND_HELP, {"q": "abogado", "near": "93301", "free": "on"}).status_code
+            == 200
+        )
+
+
+# --- Confidential places --------------------------------------------------------------
+
+
+def test_a_confidential_place_never_shows_its_address_or_position(client, kern):
+    pages = [
+        client.post(FIND_HELP, {"q": "shelter", "near": "93301"}),
+        client.get(FIND_HELP + "?near=93301&sort=distance"),
+        client.get(service_url("alliance_shelter")),
+        client.get(service_url("alliance_shelter") + "print/"),
+        client.get(service_url("alliance_shelter", "es")),
+        client.get(service_url("high_desert")),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        html = response.content.decode()
+        for secret in (*SECRET_ADDRESS, "101 Secret Way", "Ridgecrest shelter", "35.6301"):
+            assert secret not in html, (response.request["PATH_INFO"], secret)
+    listing = client.get(service_url("alliance_shelter")).content.decode()
+    assert "Call for location." in listing
+    assert "geo:" not in listing
+    assert "an advocate will meet you at a safe place" in listing
+
+
+# --- A listing -------------------------------------------------------------------------
+
+
+def test_each_phone_says_what_calling_does(client, kern):
+    crisis = client.get(service_url("crisis_line")).content.decode()
+    assert 'href="tel:+16613271091"' in crisis
+    assert "Confidential: you talk with an advocate or counselor" in crisis
+    report = client.get(service_url("child_abuse")).content.decode()
+    assert "This call makes a report." in report
+    assert "Makes a report to child welfare" in report
+    hotline = client.get(service_url("nhth")).content.decode()
+    assert 'href="tel:+18883737888"' in hotline
+    assert 'href="sms:233733"' in hotline
+
+
+def test_a_listing_shows_hours_place_and_how_to_get_there(client, kern):
+    html = client.get(service_url("fjc")).content.decode()
+    assert "Monday to Friday: 8 a.m. to 5 p.m." in html
+    assert "Times are in Pacific Time." in html
+    assert "1600 E Truxtun Ave" in html and "Bakersfield, CA 93301" in html
+    assert "GET bus routes 1 and 7" in html
+    assert 'href="geo:35.37750,-119.02160"' in html
+    assert "Last verified Nov. 2, 2026" in html
+    assert "You do not need a police report." in html
+    teen = client.get(service_url("teen_shelter")).content.decode()
+    assert "Every day: 7 p.m. to 7 a.m. the next day" in teen
+    monthly = client.get(service_url("legal_clinic_monthly")).content.decode()
+    assert "First Saturday of the month: 9 a.m. to 1 p.m." in monthly
+
+
+def test_a_listing_never_verified_says_so(client, kern):
+    assert "Not verified" in client.get(service_url("tehachapi")).content.decode()
+    html = client.post(FIND_HELP, {"q": "family resource center"}).content.decode()
+    assert "Not verified" in html
+
+
+def test_copy_link_print_and_report_a_problem(client, kern):
+    html = client.get(service_url("legal_aid")).content.decode()
+    assert f'value="http://testserver{service_url("legal_aid")}" readonly' in html
+    assert "data-copy=" in html and " hidden>" in html  # the button waits for JavaScript
+    assert f'href="{service_url("legal_aid")}print/"' in html
+    assert f'href="{service_url("legal_aid")}report/"' in html
+    printable = client.get(service_url("legal_aid") + "print/").content.decode()
+    assert "css/find-help.css" in printable and "Printed on" in printable
+    assert "data-quick-exit" in printable
+
+
+def test_listings_in_spanish(client, kern):
+    html = client.get(service_url("alliance_shelter", "es")).content.decode()
+    assert '<html lang="es">' in html
+    assert "Refugio de emergencia" in html
+    results = client.post("/es/find-help/", {"q": "comida", "near": "93301"}).content.decode()
+    assert "Despensa comunitaria de alimentos" in results
+
+
+def test_open_now_on_a_listing_follows_the_clock(client, kern):
+    tuesday_10am = dt.datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("America/Los_Angeles"))
+    with time_machine.travel(tuesday_10am, tick=False):
+        assert "Open now" in client.get(service_url("food_pantry")).content.decode()
+    with time_machine.travel(tuesday_10am + dt.timedelta(hours=6), tick=False):
+        assert "Closed now" in client.get(service_url("food_pantry")).content.decode()
+
+
+@pytest.mark.parametrize("key", ["closed_program", "no_such_listing"])
+def test_missing_or_defunct_listings_are_not_found(client, kern, key):
+    assert client.get(service_url(key)).status_code == 404
+    assert client.get(service_url(key) + "print/").status_code == 404

@@ -1,0 +1,216 @@
+"""Public "Find help" pages: search, a listing, and its print view.
+
+Words typed into the search never travel in a URL: the form is sent by POST (with
+CSRF protection) and the results come back in that same response, which, like every
+dynamic page, is ``Cache-Control: no-store``. Only filters (place, category, "open
+now"…) may appear in a link, so a search by filters alone is redirected to a plain
+GET address that can be shared or bookmarked. Going to another page of word results
+is again a POST. A GET that carries ``q`` (someone built such a link) is redirected
+to the same address without it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plainsight.directory.search import presentation
+from plainsight.directory.search.engine import SearchHit, SearchResults, search
+from plainsight.directory.search.forms import FLAG_FIELDS, FindHelpForm
+from plainsight.directory.search.models import Flag
+from plainsight.directory.search.selectors import public_service
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Card:
+    """One result as the page shows it."""
+
+    url: str
+    name: str
+    organization: str
+    place: str
+    confidential: bool
+    summary: str
+    distance: str
+    verified: str
+    open_now: bool | None
+    open_24_7: bool
+    temporarily_closed: bool
+    free: bool
+    no_police_report: bool
+    any_immigration_status: bool
+    minors_on_their_own: bool
+    by_phone: bool
+    online: bool
+    demo: bool
+    phone: presentation.PhoneLink | None
+
+
+def _card(hit: SearchHit, language: str) -> Card:
+    spanish = language == "es"
+    phone = None
+    if hit.phone:
+        phone = presentation.phone_link(
+            number=hit.phone,
+            extension=hit.phone_extension,
+            kind="voice",
+            description="",
+            outcome=hit.phone_outcome,
+        )
+    return Card(
+        url=reverse("find_help:service", args=[hit.service_id])
+        + (f"#location-{hit.location_id}" if hit.location_id and not hit.confidential else ""),
+        name=(hit.name_es if spanish and hit.name_es else hit.name),
+        organization=(
+            hit.organization_name_es
+            if spanish and hit.organization_name_es
+            else hit.organization_name
+        ),
+        place=hit.place,
+        confidential=hit.confidential,
+        summary=(hit.summary_es if spanish and hit.summary_es else hit.summary),
+        distance=presentation.distance_text(hit.distance_miles),
+        verified=presentation.verified_text(hit.assured_date),
+        open_now=hit.open_now,
+        open_24_7=hit.has(Flag.OPEN_24_7),
+        temporarily_closed=hit.has(Flag.TEMPORARILY_CLOSED),
+        free=hit.has(Flag.FREE),
+        no_police_report=hit.has(Flag.NO_POLICE_REPORT),
+        any_immigration_status=hit.has(Flag.ANY_IMMIGRATION_STATUS),
+        minors_on_their_own=hit.has(Flag.MINORS_ON_THEIR_OWN),
+        by_phone=hit.has(Flag.BY_PHONE),
+        online=hit.has(Flag.ONLINE),
+        demo=hit.has(Flag.DEMO),
+        phone=phone,
+    )
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _render(
+    request: HttpRequest, form: FindHelpForm, results: SearchResults | None, *, posted: bool
+) -> HttpResponse:
+    language = _language()
+    context: dict[str, Any] = {
+        "form": form,
+        "results": results,
+        "cards": [_card(hit, language) for hit in results.hits] if results else [],
+        "posted": posted,
+        "page_links": None,
+    }
+    if results is not None:
+        context["implied"] = [
+            str(form.fields[name].label) for name in sorted(results.implied_filters)
+        ]
+        if not posted:
+            base = reverse("find_help:search")
+
+            def link(page: int) -> str:
+                return base + "?" + urlencode(form.filter_query(page=page))
+
+            context["page_links"] = {
+                "previous": link(results.request.page - 1) if results.has_previous else "",
+                "next": link(results.request.page + 1) if results.has_next else "",
+            }
+        else:
+            context["carried"] = form.carried_fields()
+    return render(request, "directory_search/find_help.html", context)
+
+
+def _with_implied(form: FindHelpForm, results: SearchResults) -> FindHelpForm:
+    """The form again, with the filters the words asked for ("no police") ticked."""
+    if not results.implied_filters:
+        return form
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    for name in results.implied_filters:
+        if name in FLAG_FIELDS:
+            data[name] = "on"
+    shown = FindHelpForm(data, language=_language())
+    shown.is_valid()
+    return shown
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def find_help(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    if request.method == "POST":
+        form = FindHelpForm(request.POST, language=language)
+        if not form.is_valid():
+            return _render(request, form, None, posted=True)
+        if not form.cleaned_data.get("q"):
+            # Filters only: a shareable address, and no "resubmit the form?" on reload.
+            query = urlencode(form.filter_query())
+            return HttpResponseRedirect(
+                reverse("find_help:search") + (f"?{query}" if query else ""), status=303
+            )
+        results = search(form.to_request(page_size=PAGE_SIZE))
+        return _render(request, _with_implied(form, results), results, posted=True)
+
+    if "q" in request.GET:
+        # Words never stay in an address: drop them and keep the filters.
+        kept = request.GET.copy()
+        kept.pop("q")
+        query = kept.urlencode()
+        return HttpResponseRedirect(
+            reverse("find_help:search") + (f"?{query}" if query else ""), status=303
+        )
+    if not request.GET:
+        return _render(request, FindHelpForm(language=language), None, posted=False)
+    form = FindHelpForm(request.GET, language=language)
+    if not form.is_valid():
+        return _render(request, form, None, posted=False)
+    results = search(form.to_request(page_size=PAGE_SIZE))
+    return _render(request, form, results, posted=False)
+
+
+def _service_or_404(service_id: uuid.UUID) -> Any:
+    view = public_service(service_id, language=_language(), moment=timezone.now())
+    if view is None:
+        raise Http404(_("This listing does not exist or is no longer offered."))
+    return view
+
+
+@require_safe
+def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service_or_404(service_id)
+    return render(
+        request,
+        "directory_search/service.html",
+        {
+            "service": service,
+            "share_url": request.build_absolute_uri(
+                reverse("find_help:service", args=[service.id])
+            ),
+        },
+    )
+
+
+@require_safe
+def service_print(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service_or_404(service_id)
+    return render(
+        request,
+        "directory_search/print.html",
+        {
+            "service": service,
+            "share_url": request.build_absolute_uri(
+                reverse("find_help:service", args=[service.id])
+            ),
+            "printed_at": timezone.now(),
+        },
+    )

@@ -1,0 +1,54 @@
+"""Reads for the upkeep screens; access is decided by ``permissions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from plainsight.directory import models as directory
+from plainsight.directory.upkeep import permissions
+from plainsight.directory.upkeep.models import ProblemReport, ReportStatus
+
+
+def stale_after_days() -> int:
+    return int(getattr(settings, "DIRECTORY_STALE_AFTER_DAYS", 180))
+
+
+def stale_services_for(
+    user: Any, *, days: int | None = None, today: dt.date | None = None
+) -> QuerySet[directory.Service]:
+    """Active listings not verified in ``days`` days (never verified first)."""
+    days = stale_after_days() if days is None else days
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
+    return (
+        permissions.editable_services_for(user)
+        .exclude(status__in=[directory.ServiceStatus.DEFUNCT, directory.ServiceStatus.INACTIVE])
+        .filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
+        .order_by("assured_date", "name", "pk")
+    )
+
+
+def pending_reports_for(user: Any) -> QuerySet[ProblemReport]:
+    return (
+        ProblemReport.objects.filter(
+            status=ReportStatus.PENDING,
+            service__in=permissions.editable_services_for(user).values("pk"),
+        )
+        .select_related("service__organization")
+        .order_by("created_at", "pk")
+    )
+
+
+def services_list_for(user: Any, *, name: str = "") -> QuerySet[directory.Service]:
+    services = permissions.editable_services_for(user)
+    if name:
+        services = services.filter(name__icontains=name)
+    return services.annotate(
+        pending_reports=Count(
+            "problem_reports", filter=Q(problem_reports__status=ReportStatus.PENDING)
+        )
+    ).order_by("name", "pk")

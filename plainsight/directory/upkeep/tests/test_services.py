@@ -1,0 +1,307 @@
+"""Edits, verification, capacity and public reports: rights, audit, all-or-nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from plainsight.audit.models import AuditEvent
+from plainsight.directory import models as m
+from plainsight.directory.search.engine import SearchRequest, search
+from plainsight.directory.search.models import SearchDocument
+from plainsight.directory.search.services import search_index_rebuild
+from plainsight.directory.upkeep import services
+from plainsight.directory.upkeep.models import ProblemReport, ReportStatus, VerificationLog
+from plainsight.directory.upkeep.services import PhoneData, ScheduleData
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def events(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action))
+
+
+def phone(**overrides) -> PhoneData:
+    values = {
+        "id": None,
+        "number": "661-555-0199",
+        "extension": None,
+        "type": "voice",
+        "call_outcome": "confidential_support",
+        "description": "24-hour line",
+        "available_24_7": True,
+    }
+    values.update(overrides)
+    return PhoneData(**values)  # type: ignore[arg-type]
+
+
+# --- Editing a listing ----------------------------------------------------------------
+
+
+def test_an_admin_edits_their_listing_with_phones_hours_and_spanish(world):
+    search_index_rebuild()
+    old_phone = world.shelter.phones.get()
+    services.service_update(
+        actor=world.alliance_admin,
+        service=world.shelter,
+        changes={"name": "Safe Shelter", "police_report_required": False, "minimum_age": 18},
+        spanish={"name": "Refugio seguro", "description": "", "alert": ""},
+        phones=[
+            phone(id=old_phone.pk, number="661-555-0102", delete=False),
+            phone(),
+        ],
+        schedules=[
+            ScheduleData(
+                id=None,
+                byday="MO,TU",
+                opens_at=dt.time(9),
+                closes_at=dt.time(17),
+                valid_from=None,
+                valid_to=None,
+                description="",
+                iana_timezone="",
+            )
+        ],
+    )
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Safe Shelter"
+    assert world.shelter.translations == {"es": {"name": "Refugio seguro"}}
+    assert world.shelter.police_report_required is False
+    assert world.shelter.last_modified is not None
+    assert sorted(world.shelter.phones.values_list("number", flat=True)) == [
+        "661-555-0102",
+        "661-555-0199",
+    ]
+    assert world.shelter.schedules.get().byday == "MO,TU"
+    [event] = events("directory.service.updated")
+    assert event.actor_id == world.alliance_admin.pk
+    assert event.target_id == str(world.shelter.pk)
+    assert event.organization_id == world.alliance.pk
+    # The search index changed in the same transaction.
+    assert [h.name for h in search(SearchRequest(text="safe shelter")).hits] == ["Safe Shelter"]
+
+
+def test_nothing_is_half_saved_when_a_child_row_is_wrong(world):
+    with pytest.raises(ValidationError):
+        services.service_update(
+            actor=world.alliance_admin,
+            service=world.shelter,
+            changes={"name": "Renamed"},
+            phones=[phone(call_outcome="not-a-code")],
+        )
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Emergency Shelter"
+    assert world.shelter.phones.count() == 1
+    assert events("directory.service.updated") == []
+
+
+def test_an_age_range_upside_down_is_refused(world):
+    with pytest.raises(ValidationError):
+        services.service_update(
+            actor=world.coordinator,
+            service=world.shelter,
+            changes={"minimum_age": 20, "maximum_age": 10},
+        )
+
+
+def test_a_phone_of_another_listing_cannot_be_changed_through_this_one(world):
+    stranger = m.Phone.objects.create(service=world.legal, number="661-555-0177")
+    with pytest.raises(PermissionDenied):
+        services.service_update(
+            actor=world.coordinator,
+            service=world.shelter,
+            changes={"name": "Renamed"},
+            phones=[phone(id=stranger.pk, delete=True)],
+        )
+    assert m.Phone.objects.filter(pk=stranger.pk).exists()
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Emergency Shelter"
+
+
+@pytest.mark.parametrize("who", ["clinic_admin", "alliance_advocate", "nobody"])
+def test_others_cannot_edit(world, who):
+    with pytest.raises(PermissionDenied):
+        services.service_update(
+            actor=getattr(world, who), service=world.shelter, changes={"name": "Mine now"}
+        )
+    assert events("directory.service.updated") == []
+
+
+def test_only_editable_fields_are_accepted(world):
+    with pytest.raises(ValueError):
+        services.service_update(
+            actor=world.coordinator, service=world.shelter, changes={"organization_id": None}
+        )
+
+
+# --- Places and organizations -----------------------------------------------------
+
+
+def test_making_a_place_confidential_hides_it_from_search_at_once(world):
+    search_index_rebuild()
+    services.location_update(
+        actor=world.alliance_admin,
+        location=world.shelter_location,
+        changes={"confidential": True, "confidential_access_note": "Call the hotline."},
+    )
+    document = SearchDocument.objects.get(location=world.shelter_location)
+    assert document.place == ""
+    assert (document.latitude, document.longitude) != (35.3733, -119.0187)
+    assert events("directory.location.updated")[0].organization_id == world.alliance.pk
+
+
+def test_only_coordinators_choose_who_maintains_a_record(world):
+    organization = world.legal.organization
+    with pytest.raises(PermissionDenied):
+        services.organization_update(
+            actor=world.clinic_admin,
+            organization=organization,
+            changes={},
+            partner=world.alliance,
+        )
+    services.organization_update(
+        actor=world.clinic_admin, organization=organization, changes={"name": "Clinic"}
+    )
+    services.organization_update(
+        actor=world.coordinator, organization=organization, changes={}, partner=world.alliance
+    )
+    organization.refresh_from_db()
+    assert organization.partner == world.alliance
+    assert [e.action for e in AuditEvent.objects.order_by("pk")] == [
+        "directory.organization.updated",
+        "directory.organization.updated",
+        "directory.organization.partner_set",
+    ]
+
+
+# --- Verification ----------------------------------------------------------------------
+
+
+def test_marking_verified_sets_the_date_and_keeps_a_log(world):
+    today = timezone.localdate()
+    services.service_verify(
+        actor=world.alliance_admin, service=world.shelter, verified_on=today, method="phone"
+    )
+    world.shelter.refresh_from_db()
+    assert world.shelter.assured_date == today
+    assert world.shelter.verification_method == "phone"
+    services.service_verify(
+        actor=world.coordinator,
+        service=world.shelter,
+        verified_on=today - dt.timedelta(days=3),
+        method="email",
+    )
+    world.shelter.refresh_from_db()
+    assert world.shelter.assured_date == today  # an older check does not move it back
+    assert VerificationLog.objects.filter(service=world.shelter).count() == 2
+    assert len(events("directory.service.verified")) == 2
+
+
+@pytest.mark.parametrize(("days", "method"), [(-1, "phone"), (400, "phone"), (0, "pigeon")])
+def test_bad_verifications_are_refused(world, days, method):
+    with pytest.raises(ValidationError):
+        services.service_verify(
+            actor=world.coordinator,
+            service=world.shelter,
+            verified_on=timezone.localdate() - dt.timedelta(days=days),
+            method=method,
+        )
+    assert not VerificationLog.objects.exists()
+
+
+# --- Capacity ---------------------------------------------------------------------------
+
+
+def test_beds_available_are_updated_by_any_member_of_the_provider(world):
+    capacity = services.service_capacity_update(
+        actor=world.alliance_advocate, service=world.shelter, available=3
+    )
+    assert capacity.unit.name == "bed" and capacity.available == Decimal(3)
+    capacity.maximum = Decimal(10)
+    capacity.save()
+    services.service_capacity_update(
+        actor=world.alliance_advocate, service=world.shelter, available=0
+    )
+    assert world.shelter.capacities.get().available == 0
+    with pytest.raises(ValidationError):
+        services.service_capacity_update(
+            actor=world.coordinator, service=world.shelter, available=11
+        )
+    with pytest.raises(ValidationError):
+        services.service_capacity_update(
+            actor=world.coordinator, service=world.shelter, available=-1
+        )
+    with pytest.raises(PermissionDenied):
+        services.service_capacity_update(
+            actor=world.clinic_admin, service=world.shelter, available=1
+        )
+    assert world.shelter.capacities.get().available == 0
+    assert len(events("directory.capacity.updated")) == 2
+
+
+# --- Reports from the public --------------------------------------------------------
+
+
+def test_a_report_is_queued_with_nothing_about_who_sent_it(world):
+    report = services.problem_report_submit(
+        service=world.shelter, kind="phone", details="  The number changed to 661-555-0000.  "
+    )
+    assert report.status == ReportStatus.PENDING
+    assert report.details == "The number changed to 661-555-0000."
+    [event] = events("directory.report.received")
+    assert event.actor_id is None and event.target_id == str(report.pk)
+
+
+def test_reports_are_limited_per_listing_and_overall(world, monkeypatch):
+    for _ in range(services.REPORTS_PER_LISTING_PER_HOUR):
+        services.problem_report_submit(service=world.shelter, kind="hours", details="")
+    with pytest.raises(services.ReportLimitReached):
+        services.problem_report_submit(service=world.shelter, kind="hours", details="")
+    # Another listing is not blocked by the first one's limit...
+    services.problem_report_submit(service=world.legal, kind="hours", details="")
+    # ...until the overall hourly limit is reached.
+    monkeypatch.setattr(services, "REPORTS_PER_HOUR", 7)
+    with pytest.raises(services.ReportLimitReached):
+        services.problem_report_submit(service=world.orphan, kind="hours", details="")
+    assert ProblemReport.objects.count() == 6
+
+
+def test_reports_are_reviewed_once_by_someone_allowed(world):
+    report = services.problem_report_submit(service=world.shelter, kind="closed", details="")
+    with pytest.raises(PermissionDenied):
+        services.problem_report_decide(actor=world.clinic_admin, report=report, accept=True)
+    services.problem_report_decide(actor=world.alliance_admin, report=report, accept=True)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    assert report.moderated_by == world.alliance_admin and report.moderated_at is not None
+    with pytest.raises(ValidationError):
+        services.problem_report_decide(actor=world.coordinator, report=report, accept=False)
+    assert [e.action for e in AuditEvent.objects.order_by("pk")] == [
+        "directory.report.received",
+        "directory.report.accepted",
+    ]
+
+
+def test_reviewed_reports_are_purged_after_the_retention_period(world):
+    old = services.problem_report_submit(service=world.shelter, kind="other", details="old")
+    recent = services.problem_report_submit(service=world.shelter, kind="other", details="new")
+    pending = services.problem_report_submit(service=world.shelter, kind="other", details="wait")
+    for report in (old, recent):
+        services.problem_report_decide(actor=world.coordinator, report=report, accept=False)
+    ProblemReport.objects.filter(pk=old.pk).update(
+        moderated_at=timezone.now() - dt.timedelta(days=91)
+    )
+    assert services.problem_reports_purge() == 1
+    assert set(ProblemReport.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}

@@ -1,0 +1,272 @@
+"""Staff upkeep screens and the public "report a problem" form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from plainsight.audit.models import AuditEvent
+from plainsight.directory.upkeep import services
+from plainsight.directory.upkeep.models import ProblemReport, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def staff(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"directory_staff:{name}", args=args)
+
+
+def test_the_staff_nav_reaches_the_directory_area(world):
+    assert url("home") == "/staff/directory/"
+    html = staff(world.coordinator).get("/staff/").content.decode()
+    assert 'href="/staff/directory/"' in html
+
+
+def test_visitors_are_sent_to_log_in_and_people_without_a_role_are_refused(world, client):
+    for path in (url("home"), url("services"), url("stale"), url("reports")):
+        response = client.get(path)
+        assert response.status_code == 302 and "/staff/login/" in response.headers["Location"]
+        assert staff(world.nobody).get(path).status_code == 403
+
+
+def test_each_person_sees_the_listings_they_may_edit(world):
+    html = staff(world.alliance_admin).get(url("services")).content.decode()
+    assert "Emergency Shelter" in html and "Free Legal Help" not in html
+    everything = staff(world.coordinator).get(url("services")).content.decode()
+    assert "Free Legal Help" in everything and "Unmaintained Listing" in everything
+    assert staff(world.alliance_admin).get(url("service", world.legal.pk)).status_code == 404
+    assert staff(world.alliance_admin).get(url("service_edit", world.legal.pk)).status_code == 404
+    assert (
+        staff(world.alliance_advocate).get(url("service_edit", world.shelter.pk)).status_code == 404
+    )
+
+
+def _edit_form(service, **changes) -> dict[str, str]:
+    data = {
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "name_es": "",
+        "description_es": "",
+        "phones-TOTAL_FORMS": "1",
+        "phones-INITIAL_FORMS": "0",
+        "phones-0-type": "voice",
+        "hours-TOTAL_FORMS": "1",
+        "hours-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_admin_saves_an_edit(world):
+    client = staff(world.alliance_admin)
+    page = client.get(url("service_edit", world.shelter.pk))
+    assert page.status_code == 200 and 'name="phones-0-number"' in page.content.decode()
+    response = client.post(
+        url("service_edit", world.shelter.pk),
+        _edit_form(
+            world.shelter,
+            name="Safe Shelter",
+            name_es="Refugio seguro",
+            **{
+                "phones-0-number": "661-555-0123",
+                "phones-0-call_outcome": "confidential_support",
+                "hours-0-days": ["MO", "WE"],
+                "hours-0-opens_at": "20:00",
+                "hours-0-closes_at": "08:00",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Safe Shelter"
+    assert world.shelter.translations["es"]["name"] == "Refugio seguro"
+    assert world.shelter.phones.filter(number="661-555-0123").exists()
+    assert world.shelter.schedules.get().byday == "MO,WE"
+    assert AuditEvent.objects.filter(action="directory.service.updated").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"minimum_age": "20", "maximum_age": "10"}, "Nothing was saved"),
+        ({"name": ""}, "This field is required."),
+        ({"hours-0-days": ["MO"]}, "Choose the days and both the opening and the closing time."),
+        ({"phones-0-number": "call me"}, "Enter a phone number with its digits."),
+        ({"email": "not an email"}, "Enter a valid email address."),
+    ],
+)
+def test_bad_input_gets_clear_errors_and_saves_nothing(world, changes, message):
+    response = staff(world.coordinator).post(
+        url("service_edit", world.shelter.pk), _edit_form(world.shelter, **changes)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Emergency Shelter"
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_staleness_queue_and_marking_verified(world, settings):
+    settings.DIRECTORY_STALE_AFTER_DAYS = 30
+    world.legal.assured_date = timezone.localdate() - dt.timedelta(days=10)
+    world.legal.save()
+    client = staff(world.coordinator)
+    html = client.get(url("stale")).content.decode()
+    assert "Emergency Shelter" in html and "Free Legal Help" not in html
+    response = client.post(
+        url("service_verify", world.shelter.pk),
+        {"method": "phone", "verified_on": timezone.localdate().isoformat(), "next": "stale"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == url("stale")
+    assert "Emergency Shelter" not in client.get(url("stale")).content.decode()
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    refused = client.post(
+        url("service_verify", world.legal.pk), {"method": "phone", "verified_on": future}
+    )
+    assert refused.status_code == 400
+    assert "The date cannot be in the future." in refused.content.decode()
+
+
+def test_capacity_is_one_field_with_or_without_javascript(world):
+    client = staff(world.alliance_advocate)
+    page = client.get(url("service", world.shelter.pk)).content.decode()
+    assert 'hx-post="' + url("capacity", world.shelter.pk) + '"' in page
+    assert "Edit listing" not in page  # an advocate updates beds, not the listing
+    fragment = client.post(
+        url("capacity", world.shelter.pk), {"available": "4"}, HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 200
+    assert "Saved." in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    plain = client.post(url("capacity", world.shelter.pk), {"available": "2"})
+    assert plain.status_code == 302
+    assert world.shelter.capacities.get().available == 2
+    bad = client.post(
+        url("capacity", world.shelter.pk), {"available": "-5"}, HTTP_HX_REQUEST="true"
+    )
+    assert "greater than or equal to 0" in bad.content.decode()
+    assert world.shelter.capacities.get().available == 2
+    assert (
+        staff(world.clinic_admin)
+        .post(url("capacity", world.shelter.pk), {"available": "1"})
+        .status_code
+        == 404
+    )
+
+
+def test_only_coordinators_see_the_partner_choice(world):
+    organization = world.shelter.organization
+    admin_page = staff(world.alliance_admin).get(url("organization_edit", organization.pk))
+    assert admin_page.status_code == 200 and 'name="partner"' not in admin_page.content.decode()
+    coordinator_page = staff(world.coordinator).get(url("organization_edit", organization.pk))
+    assert 'name="partner"' in coordinator_page.content.decode()
+
+
+def test_a_location_edit_requires_a_note_for_a_confidential_place(world):
+    client = staff(world.alliance_admin)
+    data = {
+        "name": "Safe house",
+        "iana_timezone": "America/Los_Angeles",
+        "confidential": "on",
+        "address_1": "1 Main St",
+        "city": "Bakersfield",
+        "state_province": "CA",
+        "postal_code": "93301",
+    }
+    response = client.post(url("location_edit", world.shelter_location.pk), data)
+    assert response.status_code == 400
+    assert "Say how people reach a confidential place" in response.content.decode()
+    data["confidential_access_note"] = "Call the hotline."
+    assert client.post(url("location_edit", world.shelter_location.pk), data).status_code == 302
+    world.shelter_location.refresh_from_db()
+    assert world.shelter_location.confidential
+
+
+# --- The public form ------------------------------------------------------------------
+
+
+def report_url(service) -> str:
+    return reverse("directory_report:report", args=[service.pk])
+
+
+def test_anyone_can_report_a_problem_and_staff_review_it(world, client):
+    page = client.get(report_url(world.shelter))
+    assert page.status_code == 200 and "Report a problem with this listing" in page.content.decode()
+    response = client.post(
+        report_url(world.shelter),
+        {"kind": "phone", "details": "The number is disconnected."},
+        REMOTE_ADDR="203.0.113.77",
+        HTTP_USER_AGENT="CanaryBrowser/1.0",
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == reverse(
+        "directory_report:thanks", args=[world.shelter.pk]
+    )
+    report = ProblemReport.objects.get()
+    stored = " ".join(str(getattr(report, f.attname)) for f in ProblemReport._meta.concrete_fields)
+    assert "203.0.113.77" not in stored and "Canary" not in stored
+    queue = staff(world.alliance_admin).get(url("reports")).content.decode()
+    assert "The number is disconnected." in queue
+    assert (
+        "The number is disconnected."
+        not in staff(world.clinic_admin).get(url("reports")).content.decode()
+    )
+    decided = staff(world.alliance_admin).post(
+        url("report_decide", report.pk), {"decision": "reject"}
+    )
+    assert decided.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REJECTED
+    assert (
+        staff(world.clinic_admin)
+        .post(url("report_decide", report.pk), {"decision": "accept"})
+        .status_code
+        == 404
+    )
+
+
+def test_a_report_needs_a_kind_and_short_details(world, client):
+    response = client.post(report_url(world.shelter), {"details": "x" * 1001})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "Ensure this value has at most 1000 characters" in html
+    assert not ProblemReport.objects.exists()
+
+
+def test_robots_filling_the_hidden_field_are_thanked_and_ignored(world, client):
+    response = client.post(report_url(world.shelter), {"kind": "other", "website": "http://spam"})
+    assert response.status_code == 303
+    assert not ProblemReport.objects.exists()
+
+
+def test_too_many_reports_get_a_kind_message(world, client):
+    for _ in range(services.REPORTS_PER_LISTING_PER_HOUR):
+        assert client.post(report_url(world.shelter), {"kind": "hours"}).status_code == 303
+    response = client.post(report_url(world.shelter), {"kind": "hours"})
+    assert response.status_code == 429
+    assert "Please try again later." in response.content.decode()
+
+
+def test_the_report_form_is_protected_against_forged_requests(world):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(report_url(world.shelter), {"kind": "phone"}).status_code == 403

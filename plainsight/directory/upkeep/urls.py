@@ -1,0 +1,25 @@
+"""Staff URLs of directory upkeep, mounted at /staff/directory/."""
+
+from django.urls import path
+
+from plainsight.directory.upkeep import views
+
+app_name = "directory_staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("services/", views.service_list, name="services"),
+    path("services/<uuid:service_id>/", views.service_detail, name="service"),
+    path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
+    path("services/<uuid:service_id>/verify/", views.service_verify, name="service_verify"),
+    path("services/<uuid:service_id>/capacity/", views.service_capacity, name="capacity"),
+    path("locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
+    path(
+        "organizations/<uuid:organization_id>/edit/",
+        views.organization_edit,
+        name="organization_edit",
+    ),
+    path("stale/", views.stale, name="stale"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<uuid:report_id>/decide/", views.report_decide, name="report_decide"),
+]
