@@ -74,6 +74,9 @@ class AccessPolicy:
     scope: Scope = Scope.NONE
     reauthenticate: bool = False
     reason: str = ""
+    # Roles that legitimately reach every organization's objects in this view (for
+    # example coordinators keeping the shared directory up to date).
+    cross_organization_roles: frozenset[str] = frozenset()
 
 
 def active_memberships(user: User | Any) -> Any:
@@ -130,6 +133,7 @@ def staff_view(
     scope: Scope = Scope.NONE,
     reauthenticate: bool = False,
     methods: Iterable[str] | None = ("GET", "HEAD"),
+    cross_organization_roles: Iterable[str] = (),
 ) -> Callable[[ViewFunc], ViewFunc]:
     """Only people holding one of ``roles`` (in an active organization).
 
@@ -141,7 +145,13 @@ def staff_view(
     unknown = wanted - ALL_ROLES
     if not wanted or unknown:
         raise ValueError(f"staff_view needs known roles, got {sorted(unknown) or 'none'}")
-    policy = AccessPolicy(Kind.STAFF, wanted, scope, reauthenticate)
+    policy = AccessPolicy(
+        Kind.STAFF,
+        wanted,
+        scope,
+        reauthenticate,
+        cross_organization_roles=frozenset(cross_organization_roles),
+    )
 
     def check(request: HttpRequest) -> HttpResponseBase | None:
         refused = _login_redirect(request)

@@ -11,15 +11,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from plainsight.accounts.access import ANY_STAFF, Scope, staff_view
 from plainsight.directory import models as directory
 from plainsight.directory.upkeep import permissions, selectors, services
 from plainsight.directory.upkeep.forms import (
@@ -35,11 +34,12 @@ from plainsight.directory.upkeep.forms import (
     schedule_initial,
 )
 from plainsight.directory.upkeep.models import ProblemReport, VerificationLog
+from plainsight.partners.models import Role
 
-
-def _require_upkeep(request: HttpRequest) -> None:
-    if not permissions.can_use_directory_upkeep(request.user):
-        raise PermissionDenied(_("You do not have a role that can update the directory."))
+# Coordinators keep the whole directory; organization admins their own partner's records
+# (the selectors in permissions.py decide which, so other records answer 404).
+UPKEEP_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+CROSS_ROLES = frozenset({Role.COORDINATOR})
 
 
 def _errors_to_form(form: Any, error: ValidationError) -> None:
@@ -50,10 +50,10 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@require_safe
-@login_required
+@staff_view(
+    roles=ANY_STAFF, scope=Scope.NONE, methods=("GET", "HEAD"), cross_organization_roles=CROSS_ROLES
+)
 def home(request: HttpRequest) -> HttpResponse:
-    _require_upkeep(request)
     user = request.user
     return render(
         request,
@@ -72,10 +72,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.NONE,
+    methods=("GET", "HEAD"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def service_list(request: HttpRequest) -> HttpResponse:
-    _require_upkeep(request)
     name = request.GET.get("name", "").strip()[:100]
     page = Paginator(selectors.services_list_for(request.user, name=name), 50).get_page(
         request.GET.get("page")
@@ -105,18 +108,24 @@ def _capacity_value(service: directory.Service) -> int | None:
     return int(capacity.available) if capacity is not None else None
 
 
-@require_safe
-@login_required
+@staff_view(
+    roles=ANY_STAFF,
+    scope=Scope.ORGANIZATION,
+    methods=("GET", "HEAD"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    _require_upkeep(request)
     service = get_object_or_404(permissions.capacity_services_for(request.user), pk=service_id)
     return render(request, "directory_upkeep/service.html", _service_context(request, service))
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.ORGANIZATION,
+    methods=("GET", "HEAD", "POST"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    _require_upkeep(request)
     service = get_object_or_404(permissions.editable_services_for(request.user), pk=service_id)
     if request.method == "POST":
         form = ServiceForm(request.POST, instance=directory.Service.objects.get(pk=service.pk))
@@ -149,10 +158,13 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@require_POST
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.ORGANIZATION,
+    methods=("POST",),
+    cross_organization_roles=CROSS_ROLES,
+)
 def service_verify(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    _require_upkeep(request)
     service = get_object_or_404(permissions.editable_services_for(request.user), pk=service_id)
     form = VerifyForm(request.POST)
     if form.is_valid():
@@ -175,8 +187,12 @@ def service_verify(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     return render(request, "directory_upkeep/service.html", context, status=400)
 
 
-@require_POST
-@login_required
+@staff_view(
+    roles=ANY_STAFF,
+    scope=Scope.ORGANIZATION,
+    methods=("POST",),
+    cross_organization_roles=CROSS_ROLES,
+)
 def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = get_object_or_404(permissions.capacity_services_for(request.user), pk=service_id)
     form = CapacityForm(request.POST)
@@ -205,10 +221,13 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
     return render(request, "directory_upkeep/service.html", context, status=400)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.ORGANIZATION,
+    methods=("GET", "HEAD", "POST"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
-    _require_upkeep(request)
     location = get_object_or_404(permissions.editable_locations_for(request.user), pk=location_id)
     if request.method == "POST":
         form = LocationForm(request.POST, instance=directory.Location.objects.get(pk=location.pk))
@@ -236,10 +255,13 @@ def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.ORGANIZATION,
+    methods=("GET", "HEAD", "POST"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def organization_edit(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
-    _require_upkeep(request)
     organization = get_object_or_404(
         permissions.editable_organizations_for(request.user), pk=organization_id
     )
@@ -277,10 +299,13 @@ def organization_edit(request: HttpRequest, organization_id: uuid.UUID) -> HttpR
     )
 
 
-@require_safe
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.NONE,
+    methods=("GET", "HEAD"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def stale(request: HttpRequest) -> HttpResponse:
-    _require_upkeep(request)
     page = Paginator(selectors.stale_services_for(request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -291,20 +316,26 @@ def stale(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.NONE,
+    methods=("GET", "HEAD"),
+    cross_organization_roles=CROSS_ROLES,
+)
 def reports(request: HttpRequest) -> HttpResponse:
-    _require_upkeep(request)
     page = Paginator(selectors.pending_reports_for(request.user), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "directory_upkeep/reports.html", {"page": page})
 
 
-@require_POST
-@login_required
+@staff_view(
+    roles=UPKEEP_ROLES,
+    scope=Scope.ORGANIZATION,
+    methods=("POST",),
+    cross_organization_roles=CROSS_ROLES,
+)
 def report_decide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    _require_upkeep(request)
     report = get_object_or_404(
         ProblemReport.objects.filter(
             service__in=permissions.editable_services_for(request.user).values("pk")
