@@ -50,8 +50,11 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
+BENCH_SERVICES ?= 100000
 bench: setup
 	$(PY) -m bench
+	$(PY) -m bench.directory_search --services $(BENCH_SERVICES) --db sqlite
+	$(PY) -m bench.directory_search --services $(BENCH_SERVICES) --db postgres
 
 # Developer helpers (not needed to run or test).
 messages: setup
