@@ -9,7 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from plainsight.audit.chain import chain_verify, event_hash
-from plainsight.audit.models import AuditEvent
+from plainsight.audit.models import AuditChainHead, AuditEvent
+from plainsight.audit.protection import protection_suspended
 from plainsight.audit.services import audit_record
 from plainsight.testing.processes import postgres_only
 
@@ -20,6 +21,11 @@ EVENTS_EACH = 20
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain():
+    # Start from an empty chain whatever earlier transactional tests left behind (their
+    # flush keeps audit rows, which the triggers protect).
+    with protection_suspended(reason="test: start the concurrency test from an empty chain"):
+        AuditEvent.objects.all().delete()
+        AuditChainHead.objects.all().delete()
     barrier = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
 
