@@ -485,10 +485,18 @@ def _nearest(
     remaining = geo.rings(place.latitude, place.longitude, radius)
     while remaining:
         ring = remaining.pop(0)
+        conditions = [within]
+        for box in ring.skip_boxes:
+            # Read with an earlier block (blocks may stick out of the next one).
+            conditions.append(
+                f"NOT (d.latitude >= {_num(box.south)} AND d.latitude < {_num(box.north)}"
+                f" AND d.longitude >= {_num(box.west)} AND d.longitude < {_num(box.east)})"
+            )
         found, count = _select(
             plan,
             extra_groups=[ring.cells],
-            extra_where=[within],
+            extra_where=conditions,
+            exclude=ring.skip,
             limit=wanted,
             filters_on_rows=True,
         )
