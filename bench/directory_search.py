@@ -36,7 +36,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 GENERATOR_VERSION = 6
 # Bump when the search index's format changes: the data is kept, the index rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_search"
 )
