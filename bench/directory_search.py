@@ -154,25 +154,20 @@ def _wipe_directory() -> None:
 
 
 def _generate(services: int) -> tuple[str, float]:
-    """Fill the database; the directory's own generator when it is there."""
+    """Fill the database with the benchmark's own deterministic generator.
+
+    (plainsight.directory.synthetic builds richer HSDS records for import tests but is
+    slower; the search benchmark needs volume and a realistic category/place mix.)
+    """
     from django.db import transaction
+
+    from bench.directory_data import generate
 
     started = time.perf_counter()
     _wipe_directory()
-    try:
-        from plainsight.directory import synthetic  # type: ignore[attr-defined]
-    except ImportError:
-        synthetic = None
     with transaction.atomic():
-        if synthetic is not None and hasattr(synthetic, "generate"):
-            synthetic.generate(services, seed=2026)
-            name = "plainsight.directory.synthetic"
-        else:
-            from bench.directory_data import generate
-
-            generate(services, seed=2026)
-            name = "bench.directory_data"
-    return name, time.perf_counter() - started
+        generate(services, seed=2026)
+    return "bench.directory_data", time.perf_counter() - started
 
 
 def _queries(count: int, seed: int = 7) -> list[Query]:
