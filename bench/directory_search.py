@@ -36,7 +36,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 GENERATOR_VERSION = 6
 # Bump when the search index's format changes: the data is kept, the index rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 6
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_search"
 )
@@ -94,12 +94,15 @@ def _state(services: int) -> str:
     from plainsight.directory.models import Service
     from plainsight.directory.search.models import SearchIndexState
 
-    if _marker() not in (f"v{GENERATOR_VERSION}:{services}", _full_marker(services)):
+    marker = _marker()
+    if marker != f"v{GENERATOR_VERSION}:{services}" and not marker.startswith(
+        f"v{GENERATOR_VERSION}:{services}:"
+    ):
         return "data"
     if Service.objects.count() != services:
         return "data"
     state = SearchIndexState.objects.filter(id=1).first()
-    if _marker() != _full_marker(services) or state is None or not state.document_count:
+    if marker != _full_marker(services) or state is None or not state.document_count:
         return "index"
     return "ready"
 

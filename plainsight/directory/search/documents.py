@@ -125,6 +125,16 @@ class TermCatalog:
         return chain
 
 
+# Yes/no filters that are also full-text tokens, so the index narrows by them too.
+FLAG_TOKENS = {
+    Flag.NO_POLICE_REPORT: "zfnopolice",
+    Flag.MINORS_ON_THEIR_OWN: "zfminors",
+    Flag.ANY_IMMIGRATION_STATUS: "zfanystatus",
+    Flag.BY_PHONE: "zfphone",
+    Flag.ONLINE: "zfonline",
+}
+
+
 def category_token(term_id: uuid.UUID | str) -> str:
     value = term_id.hex if isinstance(term_id, uuid.UUID) else uuid.UUID(str(term_id)).hex
     return "zt" + value
@@ -537,8 +547,11 @@ def _document(
     tokens |= {category_token(term_id) for term_id in categories}
     tokens |= {language_token(code) for code in languages}
     tokens |= geo.cell_tokens(latitude, longitude)
+    tokens |= {token for flag, token in FLAG_TOKENS.items() if flags & flag}
     if not flags & Flag.TEMPORARILY_CLOSED:
         tokens |= hours.slot_tokens(rules)
+        if flags & Flag.OPEN_24_7:
+            tokens.add(hours.ALWAYS)
     if latitude is None:
         tokens |= {geo.nowhere_token(token) for token in filter_tokens}
     return DocumentData(

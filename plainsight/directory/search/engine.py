@@ -32,7 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from plainsight.directory.search import bulk, fts, geo, hours
-from plainsight.directory.search.documents import category_token, language_token
+from plainsight.directory.search.documents import FLAG_TOKENS, category_token, language_token
 from plainsight.directory.search.models import (
     INDEX_FORMAT,
     FacetKind,
@@ -268,11 +268,13 @@ def _flags_sql(request: SearchRequest) -> list[str]:
     return conditions
 
 
+# Ranking reads only what orders rows; what a card shows is read for the page alone.
+RANK_COLUMNS = "d.id, d.flags, d.latitude, d.sort_name"
 COLUMNS = (
     "d.id, d.service_id, d.location_id, d.name, d.name_es, d.organization_name,"
     " d.organization_name_es, d.place, d.summary, d.summary_es, d.phone,"
     " d.phone_extension, d.phone_outcome, d.assured_date, d.flags,"
-    " d.latitude, d.longitude, d.sort_name"
+    " d.latitude, d.longitude"
 )
 NOWHERE_LAST = "CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END"
 POLICE_LAST = f"CASE WHEN (d.flags & {Flag.NO_POLICE_REPORT}) <> 0 THEN 0 ELSE 1 END"
@@ -293,27 +295,14 @@ def _date(value: Any) -> dt.date | None:
 
 @dataclass
 class _Row:
-    """One matching document as the ranking sees it (and the hit it becomes)."""
+    """One matching document as the ranking sees it."""
 
-    values: tuple[Any, ...]
+    id: int
+    flags: int
+    nowhere: int  # 1 without a position: after those with one
+    sort_name: str
     score: float
     distance: float | None  # squared equirectangular miles, None without a position
-
-    @property
-    def id(self) -> int:
-        return int(self.values[0])
-
-    @property
-    def flags(self) -> int:
-        return int(self.values[14])
-
-    @property
-    def sort_name(self) -> str:
-        return str(self.values[17])
-
-    @property
-    def nowhere(self) -> int:
-        return 1 if self.values[15] is None else 0
 
     @property
     def police_last(self) -> int:
@@ -327,9 +316,7 @@ class _Plan:
     request: SearchRequest
     groups: list[dict[str, float]]
     match_groups: list[list[str]]
-    # Code filters (category, language, area): full-text groups when searching the
-    # whole directory; checked on each row when reading cells around a place, where
-    # the words and the cells already narrow the rows and these tokens are common.
+    # Code filters (category, language, area): more full-text groups.
     filter_groups: list[list[str]]
     where: list[str]
     params: list[Any]
@@ -370,15 +357,21 @@ def _plan(
             " AND (d.maximum_age IS NULL OR d.maximum_age >= %s)"
         )
         params += [request.age, request.age]
+    for wanted, flag in (
+        (request.no_police_report, Flag.NO_POLICE_REPORT),
+        (request.minors_on_their_own, Flag.MINORS_ON_THEIR_OWN),
+        (request.any_immigration_status, Flag.ANY_IMMIGRATION_STATUS),
+    ):
+        if wanted:
+            filter_groups.append([FLAG_TOKENS[flag]])
+    reach = [FLAG_TOKENS[Flag.BY_PHONE]] if request.by_phone else []
+    reach += [FLAG_TOKENS[Flag.ONLINE]] if request.online else []
+    if reach:
+        filter_groups.append(reach)
     if request.open_now:
-        # First the hour of the week (a token), then the exact rules of the day.
-        slots = sorted({hours.LocalMoment.at(moment, zone).slot for zone in zones})
-        position = "instr" if connection.vendor == "sqlite" else "strpos"
-        this_hour = " OR ".join(
-            [f"(d.flags & {Flag.OPEN_24_7}) <> 0"]
-            + [f"{position}(d.tokens, {_literal(slot)}) > 0" for slot in slots]
-        )
-        where.append(f"({this_hour})")
+        # First the hour of the week (tokens), then the exact rules of the day.
+        slots = {hours.LocalMoment.at(moment, zone).slot for zone in zones}
+        filter_groups.append(sorted(slots | {hours.ALWAYS}))
         clause, open_params = _open_now_sql(moment, zones)
         where.append(clause)
         params += open_params
@@ -451,7 +444,7 @@ def _select(
     # Only SQL written here is interpolated: column names, numbers computed in this
     # module and tokens checked to be ASCII letters and digits. Input is parameters.
     sql = (
-        f"SELECT {COLUMNS}, {plan.score} AS score, {plan.distance} AS distance,"  # noqa: S608
+        f"SELECT {RANK_COLUMNS}, {plan.score} AS score, {plan.distance} AS distance,"  # noqa: S608
         " COUNT(*) OVER () AS total"
         " FROM directory_search_searchdocument d"
         + (" WHERE " + " AND ".join(where) if where else "")
@@ -461,7 +454,15 @@ def _select(
     rows = bulk.select(sql, params)
     total = int(rows[0][-1]) if rows else 0
     return [
-        _Row(values=row[:18], score=float(row[18] or 0), distance=row[19]) for row in rows
+        _Row(
+            id=int(row[0]),
+            flags=int(row[1]),
+            nowhere=1 if row[2] is None else 0,
+            sort_name=str(row[3]),
+            score=float(row[4] or 0),
+            distance=row[5],
+        )
+        for row in rows
     ], total
 
 
@@ -485,12 +486,19 @@ def _nearest(
     remaining = geo.rings(place.latitude, place.longitude, radius)
     while remaining:
         ring = remaining.pop(0)
+        conditions = [within]
+        for box in ring.skip_boxes:
+            # Read with an earlier block (blocks may stick out of the next one).
+            conditions.append(
+                f"NOT (d.latitude >= {_num(box.south)} AND d.latitude < {_num(box.north)}"
+                f" AND d.longitude >= {_num(box.west)} AND d.longitude < {_num(box.east)})"
+            )
         found, count = _select(
             plan,
             extra_groups=[ring.cells],
-            extra_where=[within],
+            extra_where=conditions,
+            exclude=ring.skip,
             limit=wanted,
-            filters_on_rows=True,
         )
         total += count
         rows = sorted(rows + found, key=plan.key)[:wanted]
@@ -505,10 +513,22 @@ def _nearest(
 
 
 def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
+    """What the cards of these rows show (one query for the page)."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    found = {
+        int(values[0]): values
+        for values in bulk.select(
+            f"SELECT {COLUMNS} FROM directory_search_searchdocument d"  # noqa: S608
+            f" WHERE d.id IN ({bulk.placeholders(len(ids))})",
+            ids,
+        )
+    }
     hits = []
     for row in rows:
-        values = row.values
-        flags = row.flags
+        values = found[row.id]
+        flags = int(values[14])
         latitude, longitude = values[15], values[16]
         distance_miles = None
         if (

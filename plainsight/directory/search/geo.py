@@ -1,18 +1,18 @@
 """Grid cells as full-text tokens, and the order to read them in.
 
 Every document with a position carries the token of the cell it lies in at each of
-five sizes, from 0.8° down to 0.05° (about 55 to 3.5 miles north to south), each cell
-split exactly in four by the next size (positions are whole micro-degrees, so the
-cells nest without rounding). A document without a position (a phone line, online
-help) carries ``zgnone`` and, for each area it serves, ``zgn`` + that area's token.
+seven sizes, from 3.2° down to 0.05° (about 220 to 3.5 miles north to south), each cell
+split exactly in four by the next size (positions are whole micro-degrees, so the cells
+nest without rounding). A document without a position (a phone line, online help)
+carries ``zgnone`` and, for each area it serves, ``zgn`` + that area's token.
 
-A distance search covers its circle with cells: small near the person, larger further
-away (a cell is split while it is closer than its own size), so a
-few dozen cells cover any radius. It reads them nearest first, a few cells per query —
-each query one more "any of these cells" group of the full-text query, so the
-database's own index intersects words, filters and place in one pass — and stops as
-soon as nothing in the unread cells could rank higher (see ``engine``). Few cells per
-query matters: full-text engines merge "any of" groups term by term.
+A distance search reads blocks of 2 by 2 cells centred on the person, smallest first:
+each block is one more "any of these four cells" group of the full-text query, minus
+the block read before it, so the database's own index intersects words, filters and
+place in one pass and reads only listings not read yet. After a block, everything
+closer than the block's nearest edge has been read; the search stops as soon as nothing
+further out could rank higher (see ``engine``). Four cells per query matters: full-text
+engines merge "any of" groups term by term.
 """
 
 from __future__ import annotations
@@ -21,10 +21,8 @@ import math
 from dataclasses import dataclass
 
 MICRO = 1_000_000
-TOP = 800_000  # micro-degrees: the largest cell is 0.8°
-LEVELS = 5  # 0.8°, 0.4°, 0.2°, 0.1°, 0.05°
-SPLIT_FACTOR = 1.0
-CELLS_PER_QUERY = 12
+TOP = 3_200_000  # micro-degrees: the largest cell is 3.2°
+LEVELS = 7  # 3.2°, 1.6°, 0.8°, 0.4°, 0.2°, 0.1°, 0.05°
 NOWHERE = "zgnone"
 NOWHERE_PREFIX = "zgn"
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -58,69 +56,71 @@ def miles_per_degree_longitude(latitude: float) -> float:
     return MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(latitude))
 
 
-def _gap(value: int, low: int, high: int) -> int:
-    if value < low:
-        return low - value
-    if value > high:
-        return value - high
-    return 0
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in degrees (south and west included, north and east excluded)."""
+
+    south: float
+    north: float
+    west: float
+    east: float
 
 
 @dataclass(frozen=True)
 class Ring:
-    """Cells read in one query; afterwards every document nearer than ``end`` miles
-    has been read (``end`` is the nearest point of the first cell not yet read)."""
+    """One query: the documents of ``cells`` not in ``skip`` (tokens) nor in ``skip_boxes``.
+
+    Afterwards every document nearer than ``end`` miles has been read.
+    """
 
     end: float
     cells: list[str]
+    skip: list[str]
+    skip_boxes: list[Box]
 
 
-def cover(latitude: float, longitude: float, radius: float) -> list[tuple[float, str]]:
-    """(nearest distance in miles, token) of cells covering the circle, nearest first.
-
-    The cells never overlap: each document of the circle is in exactly one of them.
-    Distances are equirectangular, as in the SQL.
-    """
-    y0, x0 = _micro(latitude, longitude)
-    ky = MILES_PER_DEGREE_LATITUDE / MICRO
-    kx = miles_per_degree_longitude(latitude) / MICRO
-    dy = math.ceil(radius / ky)
-    dx = math.ceil(radius / kx)
-
-    def nearest(level: int, i: int, j: int) -> float:
-        size = _size(level)
-        return math.hypot(
-            _gap(x0, j * size, (j + 1) * size) * kx, _gap(y0, i * size, (i + 1) * size) * ky
-        )
-
-    size = _size(0)
-    todo = [
-        (0, i, j)
-        for i in range((y0 - dy) // size, (y0 + dy) // size + 1)
-        for j in range((x0 - dx) // size, (x0 + dx) // size + 1)
-    ]
-    cells: list[tuple[float, str]] = []
-    while todo:
-        level, i, j = todo.pop()
-        distance = nearest(level, i, j)
-        if distance > radius:
-            continue
-        cell_miles = _size(level) * ky
-        if level + 1 < LEVELS and distance < SPLIT_FACTOR * cell_miles:
-            todo.extend((level + 1, 2 * i + a, 2 * j + b) for a in (0, 1) for b in (0, 1))
-        else:
-            cells.append((distance, _token(level, i, j)))
-    cells.sort()
-    return cells
+def _block(y: int, x: int, level: int) -> tuple[int, int]:
+    """The south-west cell of the 2 by 2 block of ``level`` cells around a point."""
+    size = _size(level)
+    i, j = y // size, x // size
+    return (i - 1 if y % size < size // 2 else i), (j - 1 if x % size < size // 2 else j)
 
 
 def rings(latitude: float, longitude: float, radius: float) -> list[Ring]:
-    """The queries of a distance search: a few cells each, nearest first."""
-    cells = cover(latitude, longitude, radius)
-    result = []
-    for start in range(0, len(cells), CELLS_PER_QUERY):
-        chunk = cells[start : start + CELLS_PER_QUERY]
-        following = start + CELLS_PER_QUERY
-        end = cells[following][0] if following < len(cells) else math.inf
-        result.append(Ring(end=end, cells=[token for _distance, token in chunk]))
+    """The queries of a distance search, nearest first. Distances are equirectangular,
+    as in the SQL."""
+    y, x = _micro(latitude, longitude)
+    ky = MILES_PER_DEGREE_LATITUDE / MICRO
+    kx = miles_per_degree_longitude(latitude) / MICRO
+    result: list[Ring] = []
+    previous: list[str] = []
+    boxes: list[Box] = []
+    for level in range(LEVELS - 1, -1, -1):
+        size = _size(level)
+        i0, j0 = _block(y, x, level)
+        south, west = i0 * size, j0 * size
+        north, east = south + 2 * size, west + 2 * size
+        end = min((y - south) * ky, (north - y) * ky, (x - west) * kx, (east - x) * kx)
+        cells = [_token(level, i0 + a, j0 + b) for a in (0, 1) for b in (0, 1)]
+        result.append(Ring(end=end, cells=cells, skip=previous, skip_boxes=list(boxes)))
+        if end >= radius:
+            return result
+        previous = cells
+        boxes.append(
+            Box(
+                south=south / MICRO - 90,
+                north=north / MICRO - 90,
+                west=west / MICRO - 180,
+                east=east / MICRO - 180,
+            )
+        )
+    # Beyond the largest block: the largest cells the circle touches.
+    size = _size(0)
+    dy, dx = math.ceil(radius / ky), math.ceil(radius / kx)
+    cells = [
+        _token(0, i, j)
+        for i in range((y - dy) // size, (y + dy) // size + 1)
+        for j in range((x - dx) // size, (x + dx) // size + 1)
+    ]
+    result.append(Ring(end=math.inf, cells=cells, skip=previous, skip_boxes=list(boxes)))
     return result

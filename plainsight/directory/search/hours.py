@@ -245,6 +245,10 @@ def rules_for(schedule: ScheduleInput, fallback_zone: str) -> list[Rule]:
     return rules
 
 
+# The hour-of-week token of listings open around the clock.
+ALWAYS = "zoall"
+
+
 def slot_token(weekday: int, hour: int) -> str:
     """The token of one hour of the week (Monday 0), in a listing's own time."""
     return f"zo{weekday}h{hour}"
