@@ -86,6 +86,21 @@ def _block(y: int, x: int, level: int) -> tuple[int, int]:
     return (i - 1 if y % size < size // 2 else i), (j - 1 if x % size < size // 2 else j)
 
 
+def cover(latitude: float, longitude: float, radius: float, max_cells: int = 9) -> list[str]:
+    """The cells of the finest size of which at most ``max_cells`` cover the circle's
+    bounding box (the largest size whatever their number)."""
+    y, x = _micro(latitude, longitude)
+    dy = math.ceil(radius / (MILES_PER_DEGREE_LATITUDE / MICRO))
+    dx = math.ceil(radius / (miles_per_degree_longitude(latitude) / MICRO))
+    for level in range(LEVELS - 1, -1, -1):
+        size = _size(level)
+        rows = range((y - dy) // size, (y + dy) // size + 1)
+        columns = range((x - dx) // size, (x + dx) // size + 1)
+        if len(rows) * len(columns) <= max_cells or level == 0:
+            break
+    return [_token(level, i, j) for i in rows for j in columns]
+
+
 def rings(latitude: float, longitude: float, radius: float) -> list[Ring]:
     """The queries of a distance search, nearest first. Distances are equirectangular,
     as in the SQL."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -339,3 +340,24 @@ def test_the_nearest_first_search_returns_what_a_full_scan_would(
             assert seen == len(expected)
         else:
             assert seen >= wanted
+        # The one-query way (chosen when few listings are expected) agrees too.
+        rows, seen = engine._within(plan, place, radius, wanted)
+        assert [r.id for r in rows] == expected[:wanted], (wanted, request_values)
+        assert seen == len(expected)
+
+
+@pytest.mark.parametrize("text", ["legal", "shelter", "refugio", ""])
+@pytest.mark.parametrize("sort", ["relevance", "distance"])
+def test_one_query_and_reading_outward_give_the_same_page(kern, monkeypatch, text, sort):
+    from plainsight.directory.search import engine
+
+    request = SearchRequest(
+        text=text, place=find_place("93301"), radius_miles=50, sort=sort, page_size=3
+    )
+    pages = []
+    for threshold in (0, 10**9):
+        monkeypatch.setattr(engine, "ONE_QUERY_MATCHES", threshold)
+        results = [search(replace(request, page=page)) for page in (1, 2)]
+        pages.append([[hit.service_id for hit in r.hits] for r in results])
+    assert pages[0] == pages[1]
+    assert pages[0][0]
