@@ -5,8 +5,8 @@
     .venv/bin/python -m bench.directory_search --services 1000000 --db postgres
 
 Generates a statewide directory (cached: a SQLite file under var/bench/, or the
-``bench_search`` PostgreSQL database, reused while it holds the same generated data),
-builds the search index, then times a mix of typical public searches — words +
+``bench_search_<services>`` PostgreSQL database, reused while it holds the same
+generated data), builds the search index, then times a mix of typical public searches — words +
 distance from a ZIP code + two filters — through ``engine.search``, the function the
 page calls. The same searches then run the way reference directory implementations
 search: SQL ``LIKE '%word%'`` on name and description, the same filters as plain SQL,
@@ -36,7 +36,8 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 GENERATOR_VERSION = 6
 # Bump when the search index's format changes: the data is kept, the index rebuilt.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
+# One database per directory size, so the 100,000 and 1,000,000 runs keep their data.
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_search"
 )
@@ -67,9 +68,10 @@ def _configure(db: str, services: int) -> str:
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         where = str(path)
     else:
-        _create_postgres_database(POSTGRES_URL)
-        os.environ["DATABASE_URL"] = POSTGRES_URL
-        where = POSTGRES_URL
+        url = f"{POSTGRES_URL}_{services}"
+        _create_postgres_database(url)
+        os.environ["DATABASE_URL"] = url
+        where = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     import django
