@@ -49,9 +49,16 @@ POSTGRES_COLUMN = (
     "ALTER TABLE directory_search_searchdocument ADD COLUMN IF NOT EXISTS tsv tsvector "
     "GENERATED ALWAYS AS (CAST(tokens AS tsvector)) STORED"
 )
+# fastupdate off: PostgreSQL's default keeps new entries in a "pending list" that every
+# search scans in full until a vacuum merges it (seen: 12 ms → 53 ms per search after a
+# rebuild). The directory is read far more than it is written, so edits go straight into
+# the index; a full rebuild turns the list on for its bulk load and merges it at the end.
 POSTGRES_INDEX = (
-    "CREATE INDEX IF NOT EXISTS dsearch_doc_tsv ON directory_search_searchdocument USING gin (tsv)"
+    "CREATE INDEX IF NOT EXISTS dsearch_doc_tsv ON directory_search_searchdocument"
+    " USING gin (tsv) WITH (fastupdate = off)"
 )
+POSTGRES_FASTUPDATE = "ALTER INDEX dsearch_doc_tsv SET (fastupdate = {})"
+POSTGRES_MERGE_PENDING = "SELECT gin_clean_pending_list('dsearch_doc_tsv')"
 POSTGRES_DROP_INDEX = "DROP INDEX IF EXISTS dsearch_doc_tsv"
 
 
@@ -73,11 +80,15 @@ def ensure_schema(conn: BaseDatabaseWrapper | None = None) -> None:
             if cursor.fetchone() is None:
                 cursor.execute(POSTGRES_COLUMN)
             cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema()"
-                " AND indexname = 'dsearch_doc_tsv'"
+                "SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = current_schema() AND c.relname = 'dsearch_doc_tsv'"
             )
-            if cursor.fetchone() is None:
+            row = cursor.fetchone()
+            if row is None:
                 cursor.execute(POSTGRES_INDEX)
+            elif "fastupdate=off" not in (row[0] or []):
+                # An index made before fastupdate was turned off.
+                cursor.execute(POSTGRES_FASTUPDATE.format("off"))
         else:  # pragma: no cover - PlainSight supports SQLite and PostgreSQL
             raise NotImplementedError(f"no full-text index for {conn.vendor}")
 
@@ -144,6 +155,8 @@ def bulk_load_begin() -> None:
             cursor.execute(
                 "INSERT INTO directory_search_fts(directory_search_fts) VALUES ('delete-all')"
             )
+        elif connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_FASTUPDATE.format("on"))
 
 
 def bulk_load_end() -> None:
@@ -161,6 +174,9 @@ def bulk_load_end() -> None:
             )
             for statement in SQLITE_TRIGGERS:
                 cursor.execute(statement)
+        elif connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_MERGE_PENDING)
+            cursor.execute(POSTGRES_FASTUPDATE.format("off"))
 
 
 def analyze() -> None:

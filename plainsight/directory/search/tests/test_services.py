@@ -196,6 +196,25 @@ def test_ensure_schema_is_idempotent(small):
     assert names("legal")
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgres_searches_read_no_pending_list_after_a_rebuild_or_an_edit(small):
+    """A GIN pending list is read in full by every search: a rebuild leaves none, and
+    edits go straight into the index."""
+    clinic, _hotline = small
+    search_index_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'dsearch_doc_tsv'")
+        assert "fastupdate=off" in cursor.fetchone()[0]
+        cursor.execute(fts.POSTGRES_MERGE_PENDING)
+        assert cursor.fetchone()[0] == 0
+        clinic.description = "Free immigration lawyer."
+        clinic.save()
+        search_index_services(service_ids=[clinic.pk])
+        cursor.execute(fts.POSTGRES_MERGE_PENDING)
+        assert cursor.fetchone()[0] == 0
+    assert clinic.pk in {hit.service_id for hit in search(SearchRequest(text="immigration")).hits}
+
+
 def test_match_clause_refuses_anything_but_plain_tokens():
     for bad in (["a'b"], ["Ab"], ["a b"], [""], []):
         with pytest.raises(ValueError):
