@@ -110,6 +110,26 @@ def test_the_next_page_is_another_post_carrying_the_words_in_the_form(client, ke
     assert names(first) and not set(names(first)) & set(names(second))
 
 
+def test_what_was_typed_is_kept_nowhere(client, kern, monkeypatch):
+    """The words of a search reach no table, cache entry or log record (a made-up
+    word, a typing mistake, a second page, and a GET that is sent on without them)."""
+    from plainsight.testing.trace import LogCapture, cache_entries, database_rows
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    made_up = "zorblaxquint"
+    with LogCapture() as logs:
+        client.post(FIND_HELP, {"q": f"sheltr {made_up}", "near": "93301"})
+        client.post(FIND_HELP, {"q": f"abogado {made_up}", "page": "2"})
+        client.get(FIND_HELP + f"?q={made_up}&near=93301")
+        client.post("/es/find-help/", {"q": f"refugio {made_up}"})
+    haystack = [*database_rows(), *cache_entries(), *logs.parts()]
+    for where, content in haystack:
+        blob = content if isinstance(content, bytes) else content.encode()
+        assert made_up.encode() not in blob.lower(), f"the words were kept in {where}"
+    # The check can see: what the page showed would be found.
+    assert made_up in client.post(FIND_HELP, {"q": made_up}).content.decode()
+
+
 def test_filter_pages_are_links(client, kern, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 5)
     html = client.get(FIND_HELP + "?near=93301&radius=any").content.decode()
