@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plainsight.directory import hsds
 from plainsight.directory import models as directory
+from plainsight.directory import services as directory_services
 from plainsight.directory.search.hours import DAY_CODES, valid_zone
 from plainsight.directory.search.translations import translated
 from plainsight.directory.upkeep.models import ProblemKind
@@ -481,3 +484,115 @@ class ProblemReportForm(forms.Form):
 
     def is_robot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+# --- Import and export of the whole directory (coordinators) ---------------------------
+
+# A file's format, when the person leaves "detect" chosen.
+IMPORT_EXTENSIONS = {".json": directory.ImportFormat.JSON, ".zip": directory.ImportFormat.CSV}
+
+
+class ImportUploadForm(forms.Form):
+    """One HSDS file to import (or only to check, with ``dry_run``).
+
+    The format comes from the file name (.json or .zip) unless the person chooses it;
+    a chosen format is taken as said, whatever the name (some systems save JSON as
+    .txt), and the import then reports what it cannot read.
+    """
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "An HSDS JSON file (.json) or a .zip file of HSDS CSV files, such as "
+            "services.csv and organizations.csv."
+        ),
+        error_messages={
+            "required": gettext_lazy("Choose a file to import."),
+            "empty": gettext_lazy("The file is empty."),
+            "invalid": gettext_lazy("No file was received. Please choose the file again."),
+            "missing": gettext_lazy("No file was received. Please choose the file again."),
+        },
+    )
+    file_format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect from the file name (.json or .zip)")),
+            *directory.ImportFormat.choices,
+        ],
+    )
+    record_type = forms.ChoiceField(
+        label=gettext_lazy("Record type (JSON files only)"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect from the records")),
+            *[(table, table) for table in sorted(hsds.TABLE_MODELS)],
+        ],
+        help_text=gettext_lazy("Only needed when the records of a JSON file are ambiguous."),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Dry run: check only, write nothing"),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        # Read at call time: tests (and operators) may lower the service's limit.
+        limit = directory_services.MAX_UPLOAD_BYTES
+        if upload.size is not None and upload.size > limit:
+            self.add_error(
+                "file",
+                _("The file is larger than %(limit)s MB, the most one import can take.")
+                % {"limit": limit // (1024 * 1024)},
+            )
+            return cleaned
+        file_format = cleaned.get("file_format") or IMPORT_EXTENSIONS.get(
+            Path(upload.name or "").suffix.lower()
+        )
+        if not file_format:
+            self.add_error(
+                "file",
+                _(
+                    "This is not a .json or .zip file. Choose an HSDS JSON file or a .zip "
+                    "file of HSDS CSV files, or choose the file's format below."
+                ),
+            )
+            return cleaned
+        if cleaned.get("record_type") and file_format != directory.ImportFormat.JSON:
+            self.add_error("record_type", _("A record type can only be chosen for a JSON file."))
+        cleaned["file_format"] = file_format
+        return cleaned
+
+
+class ExportForm(forms.Form):
+    """What to download: HSDS JSON (services, or organizations) or the CSV package."""
+
+    # choice: (file format, kind of JSON document, file name without the date)
+    CHOICES = {
+        "service": (directory.ImportFormat.JSON, "service", "hsds-services.json"),
+        "organization": (directory.ImportFormat.JSON, "organization", "hsds-organizations.json"),
+        "csv": (directory.ImportFormat.CSV, "service", "hsds-csv.zip"),
+    }
+
+    download = forms.ChoiceField(
+        label=gettext_lazy("What to download"),
+        widget=forms.RadioSelect,
+        initial="service",
+        choices=[
+            ("service", gettext_lazy("HSDS JSON: every service, with its organization and places")),
+            (
+                "organization",
+                gettext_lazy("HSDS JSON: every organization, with its services"),
+            ),
+            ("csv", gettext_lazy("HSDS CSV package: one CSV file per record type, in a .zip")),
+        ],
+    )
+
+    def export(self) -> tuple[str, str, str]:
+        """(file format, kind of JSON document, download's file name)."""
+        file_format, kind, name = self.CHOICES[self.cleaned_data["download"]]
+        stem, dot, extension = name.rpartition(".")
+        return file_format, kind, f"{stem}-{timezone.localdate():%Y-%m-%d}{dot}{extension}"

@@ -6,6 +6,8 @@
   own partner organization, and review reports about them.
 - Any active member of that partner may update its beds available (capacity), so a
   shelter's night staff can do it quickly.
+- Only coordinators may import or export the whole directory (an import may change any
+  record; organization admins keep their own records one by one).
 
 Everything else is refused. These functions are the only place the rule is written;
 views and services ask them, and the lists (``*_for``) apply the same rule as the
@@ -84,6 +86,11 @@ def can_edit_service(user: Any, service: directory.Service) -> bool:
 
 def can_update_capacity(user: Any, service: directory.Service) -> bool:
     return capacity_services_for(user).filter(pk=service.pk).exists()
+
+
+def can_import_export(user: Any) -> bool:
+    """Import and export the whole directory: whoever may edit every record."""
+    return is_coordinator(user)
 
 
 def can_assign_partner(user: Any) -> bool:

@@ -22,4 +22,8 @@ urlpatterns = [
     path("stale/", views.stale, name="stale"),
     path("reports/", views.reports, name="reports"),
     path("reports/<uuid:report_id>/decide/", views.report_decide, name="report_decide"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/new/", views.import_create, name="import_create"),
+    path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
+    path("export/", views.export, name="export"),
 ]

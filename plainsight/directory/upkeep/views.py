@@ -7,23 +7,36 @@ without JavaScript; htmx only makes the capacity form update in place.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plainsight.accounts.access import ANY_STAFF, Scope, staff_view
+from plainsight.directory import hsds, importing
 from plainsight.directory import models as directory
+from plainsight.directory import services as directory_services
 from plainsight.directory.upkeep import permissions, selectors, services
 from plainsight.directory.upkeep.forms import (
     CapacityForm,
     DecisionForm,
+    ExportForm,
+    ImportUploadForm,
     LocationForm,
     OrganizationForm,
     PhoneFormSet,
@@ -40,6 +53,9 @@ from plainsight.partners.models import Role
 # (the selectors in permissions.py decide which, so other records answer 404).
 UPKEEP_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 CROSS_ROLES = frozenset({Role.COORDINATOR})
+# Importing or exporting the whole directory: coordinators only, the people who may
+# edit every record (permissions.can_import_export states the same rule).
+IMPORT_EXPORT_ROLES = frozenset({Role.COORDINATOR})
 
 
 def _errors_to_form(form: Any, error: ValidationError) -> None:
@@ -68,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("name")[:20],
             "is_coordinator": permissions.is_coordinator(user),
+            "can_import_export": permissions.can_import_export(user),
         },
     )
 
@@ -355,3 +372,161 @@ def report_decide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("The report was reviewed."))
     return HttpResponseRedirect(reverse("directory_staff:reports"))
+
+
+# --- Import and export of the whole directory (coordinators) ---------------------------
+
+UNFINISHED = frozenset({directory.ImportStatus.PENDING, directory.ImportStatus.RUNNING})
+SUMMARY_KEYS = ("created", "updated", "unchanged", "removed")
+
+
+def _job_row(job: directory.ImportJob) -> dict[str, Any]:
+    summary = job.summary or {}
+    return {
+        "job": job,
+        "name": Path(job.file_name).name,
+        "finished": job.status not in UNFINISHED,
+        "counts": {key: sum((summary.get(key) or {}).values()) for key in SUMMARY_KEYS},
+        # A finished run stores its counts with its problems (a crash stores neither).
+        "error_count": summary.get("error_count", 0),
+        "warning_count": summary.get("warning_count", 0),
+    }
+
+
+def _imports_page(
+    request: HttpRequest, form: ImportUploadForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    jobs = directory.ImportJob.objects.select_related("created_by").defer("errors", "warnings")
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory_upkeep/imports.html",
+        {
+            "page": page,
+            "rows": [_job_row(job) for job in page],
+            "form": form or ImportUploadForm(),
+            "limit_mb": directory_services.MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+@staff_view(roles=IMPORT_EXPORT_ROLES, scope=Scope.NONE, methods=("GET", "HEAD"))
+def imports(request: HttpRequest) -> HttpResponse:
+    """Recent import jobs, and the form to upload a file (posted to ``import_create``)."""
+    return _imports_page(request)
+
+
+@staff_view(roles=IMPORT_EXPORT_ROLES, scope=Scope.NONE, methods=("POST",))
+def import_create(request: HttpRequest) -> HttpResponse:
+    """Store the upload as an import job; the task worker checks and imports it."""
+    form = ImportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # import_job_create audits the upload; the run audits what it wrote.
+            job = directory_services.import_job_create(
+                actor=request.user,  # type: ignore[arg-type]
+                content=upload,
+                file_name=upload.name or "upload",
+                file_format=form.cleaned_data["file_format"],
+                dry_run=form.cleaned_data["dry_run"],
+                entity=form.cleaned_data["record_type"],
+                enqueue=True,
+            )
+        except directory_services.ImportRejected:
+            form.add_error("file", _("This file cannot be imported. Check its size and format."))
+        else:
+            return HttpResponseRedirect(
+                reverse("directory_staff:import_job", args=[job.pk]), status=303
+            )
+    return _imports_page(request, form, status=400)
+
+
+def _problems(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored problems, their sentence re-rendered in the reader's language."""
+    rows = []
+    for item in items:
+        message = item.get("message", "")
+        if item.get("code"):
+            message = importing.problem_message(item["code"], item.get("params") or {})
+        rows.append(
+            {
+                "file": item.get("file") or "",
+                "row": item.get("row"),
+                "field": item.get("field") or "",
+                "message": message,
+            }
+        )
+    return rows
+
+
+def _summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per record type the run touched, in HSDS order."""
+    tables = {table for key in SUMMARY_KEYS for table in (summary.get(key) or {})}
+    order = {table: index for index, table in enumerate(hsds.TABLE_ORDER)}
+    return [
+        {"table": table, **{key: (summary.get(key) or {}).get(table, 0) for key in SUMMARY_KEYS}}
+        for table in sorted(tables, key=lambda t: (order.get(t, len(order)), t))
+    ]
+
+
+@staff_view(roles=IMPORT_EXPORT_ROLES, scope=Scope.NONE, methods=("GET", "HEAD"))
+def import_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = get_object_or_404(directory.ImportJob.objects.select_related("created_by"), pk=job_id)
+    row = _job_row(job)
+    context: dict[str, Any] = {
+        **row,
+        "errors": _problems(job.errors),
+        "warnings": _problems(job.warnings),
+        "summary_rows": _summary_rows(job.summary or {}),
+        "percent": (
+            round(100 * job.progress_done / job.progress_total) if job.progress_total else None
+        ),
+    }
+    if job.status == directory.ImportStatus.VALIDATED:
+        # The upload is deleted once a job has run (import_job_run), dry runs included:
+        # keeping it for a later "import it for real" would leave files of up to 200 MB
+        # waiting for a clean-up nobody schedules, on a disk another server may not share.
+        # Choosing the file again costs one click, and the real run checks it again anyway.
+        again = ImportUploadForm(
+            initial={"file_format": job.format, "record_type": job.entity, "dry_run": False}
+        )
+        again.fields["dry_run"].widget = forms.HiddenInput()
+        context["again_form"] = again
+    return render(request, "directory_upkeep/import_job.html", context)
+
+
+@staff_view(
+    roles=IMPORT_EXPORT_ROLES,
+    scope=Scope.NONE,
+    # A download of the whole directory: asks who is there when the last sign-in is old.
+    reauthenticate=True,
+    methods=("GET", "HEAD", "POST"),
+)
+def export(request: HttpRequest) -> HttpResponseBase:
+    """Download the directory as HSDS JSON or the CSV package (the export service
+    withholds confidential locations and audits the export)."""
+    if request.method != "POST":
+        return render(request, "directory_upkeep/export.html", {"form": ExportForm()})
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "directory_upkeep/export.html", {"form": form}, status=400)
+    file_format, kind, name = form.export()
+    with tempfile.TemporaryDirectory(prefix="directory-export-") as folder:
+        target = Path(folder) / name
+        directory_services.directory_export(
+            actor=request.user,  # type: ignore[arg-type]
+            target=target,
+            file_format=file_format,
+            kind=kind,
+        )
+        # The open file outlives its folder (removed on leaving this block): the response
+        # streams it, then closes it, and nothing stays on disk.
+        handle = target.open("rb")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type="application/zip" if name.endswith(".zip") else "application/json",
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from plainsight.directory.models import ImportJob
 from plainsight.directory.tests.factories import (
     LocationFactory,
     OrganizationFactory,
@@ -50,3 +51,12 @@ def directory_organization_of_a(world: World) -> dict[str, Any]:
 def report_about_organization_a(world: World) -> dict[str, Any]:
     report = ProblemReport.objects.create(service=_service_of_a(world), kind="phone")
     return {"report_id": report.pk}
+
+
+@sample("directory_staff:import_job")
+def import_job(world: World) -> dict[str, Any]:
+    # Import jobs concern the whole directory (coordinators only), not one organization.
+    job = ImportJob.objects.create(
+        created_by=world.person("coordinator", "a"), format="json", file_name="x/services.json"
+    )
+    return {"job_id": job.pk}
