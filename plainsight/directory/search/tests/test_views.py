@@ -122,9 +122,9 @@ def test_what_was_typed_is_kept_nowhere(client, kern, monkeypatch):
         client.post(FIND_HELP, {"q": f"abogado {made_up}", "page": "2"})
         client.get(FIND_HELP + f"?q={made_up}&near=93301")
         client.post("/es/find-help/", {"q": f"refugio {made_up}"})
-    haystack = [*database_rows(), *cache_entries(), *logs.parts()]
-    for where, content in haystack:
-        blob = content if isinstance(content, bytes) else content.encode()
+    haystack: list[tuple[str, bytes]] = [*database_rows(), *cache_entries()]
+    haystack += [(where, text.encode()) for where, text in logs.parts()]
+    for where, blob in haystack:
         assert made_up.encode() not in blob.lower(), f"the words were kept in {where}"
     # The check can see: what the page showed would be found.
     assert made_up in client.post(FIND_HELP, {"q": made_up}).content.decode()
