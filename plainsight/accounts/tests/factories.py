@@ -1,4 +1,4 @@
-"""Factories for people, and helpers to give them a second factor."""
+"""Factories for people (for every app's tests), and helpers to give them a second factor."""
 
 from __future__ import annotations
 
