@@ -205,15 +205,3 @@ class RolesForm(forms.Form):
         roles = self.fields["roles"]
         assert isinstance(roles, forms.MultipleChoiceField)
         roles.choices = role_choices(include_platform_admin=include_platform_admin)
-
-
-def attach_errors(form: forms.Form, error: Any) -> None:
-    """Put a service's ValidationError on the form: per field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
