@@ -279,23 +279,10 @@ DOCUMENT_FIELDS = (
     "time_zone",
     "sort_name",
 )
-HOURS_FIELDS = (
-    "time_zone",
-    "days",
-    "start_minute",
-    "end_minute",
-    "tail",
-    "valid_from",
-    "valid_to",
-    "month_day",
-    "week_ordinals",
-    "week_interval",
-    "anchor_week",
-)
 
 
 def _rule_values(rule: hours.Rule) -> tuple[Any, ...]:
-    return tuple(getattr(rule, name) for name in HOURS_FIELDS)
+    return tuple(getattr(rule, name) for name in hours.RULE_FIELDS)
 
 
 def _insert(built: list[documents.DocumentData], now: dt.datetime) -> None:
@@ -305,7 +292,7 @@ def _insert(built: list[documents.DocumentData], now: dt.datetime) -> None:
     SearchHours.objects.bulk_create(
         [
             SearchHours(
-                document_id=row.pk, **dict(zip(HOURS_FIELDS, _rule_values(rule), strict=True))
+                document_id=row.pk, **dict(zip(hours.RULE_FIELDS, _rule_values(rule), strict=True))
             )
             for row, doc in zip(rows, built, strict=True)
             for rule in doc.rules
@@ -330,7 +317,7 @@ def _insert_fast(built: list[documents.DocumentData], now: dt.datetime, first_id
         hour_rows.extend((next_id, *_rule_values(rule)) for rule in doc.rules)
         next_id += 1
     bulk.insert_rows(SearchDocument, fields, doc_rows)
-    bulk.insert_rows(SearchHours, ("document", *HOURS_FIELDS), hour_rows)
+    bulk.insert_rows(SearchHours, ("document", *hours.RULE_FIELDS), hour_rows)
     return next_id
 
 
