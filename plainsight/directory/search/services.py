@@ -101,6 +101,23 @@ def _group(records: list[SimpleNamespace], key: str) -> dict[Any, list[SimpleNam
     return grouped
 
 
+def _by_parent(
+    queryset: QuerySet[Any], fields: tuple[str, ...], parents: Iterable[tuple[str, list[Any]]]
+) -> dict[str, dict[Any, list[SimpleNamespace]]]:
+    """Rows that may belong to one of several kinds of parent (a phone: to a service, a
+    location…), grouped by parent id for each kind: one query a kind."""
+    return {
+        parent: _group(
+            _records(
+                queryset.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
+                (*fields, f"{parent}_id"),
+            ),
+            f"{parent}_id",
+        )
+        for parent, keys in parents
+    }
+
+
 def load_services(ids: list[uuid.UUID]) -> list[SimpleNamespace]:
     """Services with every row a document is built from, as plain records.
 
@@ -153,56 +170,31 @@ def load_services(ids: list[uuid.UUID]) -> list[SimpleNamespace]:
         ),
         "location_id",
     )
-    phone_fields = ("id", "number", "extension", "type", "call_outcome")
-    phones = {
-        parent: _group(
-            _records(
-                d.Phone.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                (*phone_fields, f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (
+    phones = _by_parent(
+        d.Phone.objects.all(),
+        ("id", "number", "extension", "type", "call_outcome"),
+        (
             ("service", ids),
             ("service_at_location", sal_ids),
             ("location", location_ids),
             ("organization", list(org_ids)),
-        )
-    }
-    schedules = {
-        parent: _group(
-            _records(
-                d.Schedule.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                (*SCHEDULE_VALUES, f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (
-            ("service", ids),
-            ("service_at_location", sal_ids),
-            ("location", location_ids),
-        )
-    }
-    languages = {
-        parent: _group(
-            _records(
-                d.Language.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                ("code", "name", f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (("service", ids), ("location", location_ids))
-    }
-    areas = {
-        parent: _group(
-            _records(
-                d.ServiceArea.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                ("area_type", "area_code", f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (("service", ids), ("service_at_location", sal_ids))
-    }
+        ),
+    )
+    schedules = _by_parent(
+        d.Schedule.objects.all(),
+        SCHEDULE_VALUES,
+        (("service", ids), ("service_at_location", sal_ids), ("location", location_ids)),
+    )
+    languages = _by_parent(
+        d.Language.objects.all(),
+        ("code", "name"),
+        (("service", ids), ("location", location_ids)),
+    )
+    areas = _by_parent(
+        d.ServiceArea.objects.all(),
+        ("area_type", "area_code"),
+        (("service", ids), ("service_at_location", sal_ids)),
+    )
     terms: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for link_id, term_id in d.Attribute.objects.filter(
         link_id__in=ids, link_entity=d.LinkEntity.SERVICE
