@@ -68,10 +68,9 @@ class AccessCodeForm(forms.Form):
     )
 
 
-class SetPasswordForm(forms.Form):
-    """Choose a password (from an invitation or a reset link)."""
+class _NewPasswordForm(forms.Form):
+    """A new password, typed twice."""
 
-    code = forms.CharField(widget=forms.HiddenInput, max_length=300)
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -94,32 +93,20 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-class PasswordChangeForm(forms.Form):
+class SetPasswordForm(_NewPasswordForm):
+    """Choose a password (from an invitation or a reset link)."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    field_order = ["code"]  # inherited fields would come first
+
+
+class PasswordChangeForm(_NewPasswordForm):
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "At least 12 characters. A few unrelated words make a strong password that is"
-            " easy to remember."
-        ),
-    )
-    new_password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
-            self.add_error("new_password2", gettext("The two passwords do not match."))
-        return data
+    field_order = ["old_password"]  # asked before the new one, not after
 
 
 def role_choices(*, include_platform_admin: bool) -> list[tuple[str, Any]]:
@@ -205,15 +192,3 @@ class RolesForm(forms.Form):
         roles = self.fields["roles"]
         assert isinstance(roles, forms.MultipleChoiceField)
         roles.choices = role_choices(include_platform_admin=include_platform_admin)
-
-
-def attach_errors(form: forms.Form, error: Any) -> None:
-    """Put a service's ValidationError on the form: per field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

@@ -12,13 +12,9 @@ from django.utils.translation import gettext as _
 
 from plainsight.accounts import services
 from plainsight.accounts.access import Scope, account_view, active_memberships, public_view
-from plainsight.accounts.forms import (
-    AccessCodeForm,
-    PasswordChangeForm,
-    SetPasswordForm,
-    attach_errors,
-)
+from plainsight.accounts.forms import AccessCodeForm, PasswordChangeForm, SetPasswordForm
 from plainsight.accounts.selectors import AccessLink, CodeProblem, access_link_for
+from plainsight.core.forms import attach_errors
 
 LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 

@@ -28,12 +28,13 @@ from plainsight.accounts.access import (
     is_platform_admin,
     staff_view,
 )
-from plainsight.accounts.forms import InviteForm, PersonFactsForm, RolesForm, attach_errors
+from plainsight.accounts.forms import InviteForm, PersonFactsForm, RolesForm
 from plainsight.accounts.links import access_link_path
 from plainsight.accounts.models import AccountToken, AccountTokenPurpose, User
 from plainsight.accounts.selectors import link_keys_problem
 from plainsight.accounts.services import IssuedLink
 from plainsight.audit.selectors import audit_actions_for, audit_events_for
+from plainsight.core.forms import attach_errors
 from plainsight.keys.selectors import (
     keyring_for,
     organization_key_holders,

@@ -1,13 +1,11 @@
-"""Factories for people, and helpers to give them a second factor."""
+"""Factories for people (for every app's tests), and helpers to give them a second factor."""
 
 from __future__ import annotations
-
-import time
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from plainsight.accounts.models import User
 
@@ -45,12 +43,6 @@ def enrol_totp(user: User, secret: str | None = None) -> str:
     secret = secret or generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
-
-
-def totp_code(secret: str, *, at: float | None = None) -> str:
-    """The code an authenticator app would show for ``secret`` now (or at ``at``)."""
-    moment = time.time() if at is None else at
-    return format_hotp_value(hotp_value(secret, int(moment) // 30))
 
 
 def has_totp(user: User) -> bool:

@@ -13,16 +13,11 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from plainsight.accounts.tests.factories import (
-    DEFAULT_PASSWORD,
-    UserFactory,
-    enrol_totp,
-    has_totp,
-    totp_code,
-)
+from plainsight.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, enrol_totp, has_totp
 from plainsight.audit.models import AuditEvent
 from plainsight.partners.models import Role
 from plainsight.partners.tests.factories import MembershipFactory
+from plainsight.testing.login import totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from plainsight.accounts.models import User
-from plainsight.audit.tests.factories import OrganizationFactory, UserFactory
+from plainsight.accounts.tests.factories import UserFactory
 from plainsight.partners.models import Organization
+from plainsight.partners.tests.factories import OrganizationFactory
 
 
 @pytest.fixture

@@ -653,27 +653,14 @@ def _mark_open(hits: list[SearchHit], moment: dt.datetime) -> None:
     if not hits:
         return
     rules: dict[int, list[hours.Rule]] = {}
-    fields = (
-        "time_zone",
-        "days",
-        "start_minute",
-        "end_minute",
-        "tail",
-        "valid_from",
-        "valid_to",
-        "month_day",
-        "week_ordinals",
-        "week_interval",
-        "anchor_week",
-    )
     ids = [h.document_id for h in hits]
     rows = bulk.select(
-        f"SELECT document_id, {', '.join(fields)} FROM directory_search_searchhours"  # noqa: S608
+        f"SELECT document_id, {', '.join(hours.RULE_FIELDS)} FROM directory_search_searchhours"  # noqa: S608
         f" WHERE document_id IN ({bulk.placeholders(len(ids))})",
         ids,
     )
     for document_id, *values in rows:
-        rule = dict(zip(fields, values, strict=True))
+        rule = dict(zip(hours.RULE_FIELDS, values, strict=True))
         rule["tail"] = bool(rule["tail"])
         for name in ("valid_from", "valid_to"):
             rule[name] = _date(rule[name])

@@ -25,24 +25,6 @@ SORT_CHOICES = [
     ("relevance", gettext_lazy("Best match")),
     ("distance", gettext_lazy("Nearest first")),
 ]
-# Fields that may travel in a link (GET): everything but the words typed.
-FILTER_FIELDS = (
-    "near",
-    "radius",
-    "serves_area",
-    "category",
-    "language",
-    "age",
-    "open_now",
-    "free",
-    "no_police_report",
-    "minors_on_their_own",
-    "any_immigration_status",
-    "by_phone",
-    "online",
-    "sort",
-    "page",
-)
 FLAG_FIELDS = (
     "open_now",
     "free",

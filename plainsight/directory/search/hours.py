@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -63,6 +63,10 @@ class Rule:
     week_ordinals: int = 0  # 0: any; see ordinal_mask()
     week_interval: int = 1
     anchor_week: int = 0
+
+
+# A rule's fields in order; the index stores a rule in SearchHours columns of these names.
+RULE_FIELDS = tuple(field.name for field in fields(Rule))
 
 
 def week_number(day: dt.date) -> int:

@@ -101,6 +101,23 @@ def _group(records: list[SimpleNamespace], key: str) -> dict[Any, list[SimpleNam
     return grouped
 
 
+def _by_parent(
+    queryset: QuerySet[Any], fields: tuple[str, ...], parents: Iterable[tuple[str, list[Any]]]
+) -> dict[str, dict[Any, list[SimpleNamespace]]]:
+    """Rows that may belong to one of several kinds of parent (a phone: to a service, a
+    location…), grouped by parent id for each kind: one query a kind."""
+    return {
+        parent: _group(
+            _records(
+                queryset.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
+                (*fields, f"{parent}_id"),
+            ),
+            f"{parent}_id",
+        )
+        for parent, keys in parents
+    }
+
+
 def load_services(ids: list[uuid.UUID]) -> list[SimpleNamespace]:
     """Services with every row a document is built from, as plain records.
 
@@ -153,56 +170,31 @@ def load_services(ids: list[uuid.UUID]) -> list[SimpleNamespace]:
         ),
         "location_id",
     )
-    phone_fields = ("id", "number", "extension", "type", "call_outcome")
-    phones = {
-        parent: _group(
-            _records(
-                d.Phone.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                (*phone_fields, f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (
+    phones = _by_parent(
+        d.Phone.objects.all(),
+        ("id", "number", "extension", "type", "call_outcome"),
+        (
             ("service", ids),
             ("service_at_location", sal_ids),
             ("location", location_ids),
             ("organization", list(org_ids)),
-        )
-    }
-    schedules = {
-        parent: _group(
-            _records(
-                d.Schedule.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                (*SCHEDULE_VALUES, f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (
-            ("service", ids),
-            ("service_at_location", sal_ids),
-            ("location", location_ids),
-        )
-    }
-    languages = {
-        parent: _group(
-            _records(
-                d.Language.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                ("code", "name", f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (("service", ids), ("location", location_ids))
-    }
-    areas = {
-        parent: _group(
-            _records(
-                d.ServiceArea.objects.filter(**{f"{parent}_id__in": keys}).order_by("pk"),
-                ("area_type", "area_code", f"{parent}_id"),
-            ),
-            f"{parent}_id",
-        )
-        for parent, keys in (("service", ids), ("service_at_location", sal_ids))
-    }
+        ),
+    )
+    schedules = _by_parent(
+        d.Schedule.objects.all(),
+        SCHEDULE_VALUES,
+        (("service", ids), ("service_at_location", sal_ids), ("location", location_ids)),
+    )
+    languages = _by_parent(
+        d.Language.objects.all(),
+        ("code", "name"),
+        (("service", ids), ("location", location_ids)),
+    )
+    areas = _by_parent(
+        d.ServiceArea.objects.all(),
+        ("area_type", "area_code"),
+        (("service", ids), ("service_at_location", sal_ids)),
+    )
     terms: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for link_id, term_id in d.Attribute.objects.filter(
         link_id__in=ids, link_entity=d.LinkEntity.SERVICE
@@ -279,23 +271,10 @@ DOCUMENT_FIELDS = (
     "time_zone",
     "sort_name",
 )
-HOURS_FIELDS = (
-    "time_zone",
-    "days",
-    "start_minute",
-    "end_minute",
-    "tail",
-    "valid_from",
-    "valid_to",
-    "month_day",
-    "week_ordinals",
-    "week_interval",
-    "anchor_week",
-)
 
 
 def _rule_values(rule: hours.Rule) -> tuple[Any, ...]:
-    return tuple(getattr(rule, name) for name in HOURS_FIELDS)
+    return tuple(getattr(rule, name) for name in hours.RULE_FIELDS)
 
 
 def _insert(built: list[documents.DocumentData], now: dt.datetime) -> None:
@@ -305,7 +284,7 @@ def _insert(built: list[documents.DocumentData], now: dt.datetime) -> None:
     SearchHours.objects.bulk_create(
         [
             SearchHours(
-                document_id=row.pk, **dict(zip(HOURS_FIELDS, _rule_values(rule), strict=True))
+                document_id=row.pk, **dict(zip(hours.RULE_FIELDS, _rule_values(rule), strict=True))
             )
             for row, doc in zip(rows, built, strict=True)
             for rule in doc.rules
@@ -330,7 +309,7 @@ def _insert_fast(built: list[documents.DocumentData], now: dt.datetime, first_id
         hour_rows.extend((next_id, *_rule_values(rule)) for rule in doc.rules)
         next_id += 1
     bulk.insert_rows(SearchDocument, fields, doc_rows)
-    bulk.insert_rows(SearchHours, ("document", *HOURS_FIELDS), hour_rows)
+    bulk.insert_rows(SearchHours, ("document", *hours.RULE_FIELDS), hour_rows)
     return next_id
 
 

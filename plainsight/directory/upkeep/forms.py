@@ -18,7 +18,14 @@ from plainsight.directory import services as directory_services
 from plainsight.directory.search.hours import DAY_CODES, valid_zone
 from plainsight.directory.search.translations import translated
 from plainsight.directory.upkeep.models import ProblemKind
-from plainsight.directory.upkeep.services import AddressData, PhoneData, ScheduleData
+from plainsight.directory.upkeep.services import (
+    LOCATION_FIELDS,
+    ORGANIZATION_FIELDS,
+    SERVICE_FIELDS,
+    AddressData,
+    PhoneData,
+    ScheduleData,
+)
 from plainsight.partners.models import Organization as Partner
 
 TRI_STATE = [
@@ -67,7 +74,31 @@ class TriStateField(forms.TypedChoiceField):
         return value
 
 
-class ServiceForm(forms.ModelForm[directory.Service]):
+class _RecordForm[R: (directory.Service, directory.Location, directory.Organization)](
+    forms.ModelForm[R]
+):
+    """The edit of a directory record: the fields its service lets this screen change
+    (``Meta.fields``), and the Spanish texts of ``spanish_fields``, each in a
+    ``<field>_es`` field that the subclass declares."""
+
+    spanish_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translations = self.instance.translations or {}
+        for field in self.spanish_fields:
+            self.fields[f"{field}_es"].initial = translated(translations, field, "es")
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+    def spanish(self) -> dict[str, str]:
+        return {f: self.cleaned_data.get(f"{f}_es") or "" for f in self.spanish_fields}
+
+
+class ServiceForm(_RecordForm[directory.Service]):
+    spanish_fields = ("name", "description", "alert")
+
     name_es = forms.CharField(label=gettext_lazy("Name in Spanish"), required=False, max_length=500)
     description_es = forms.CharField(
         label=gettext_lazy("Description in Spanish"), required=False, widget=forms.Textarea
@@ -96,30 +127,7 @@ class ServiceForm(forms.ModelForm[directory.Service]):
 
     class Meta:
         model = directory.Service
-        fields = [
-            "name",
-            "alternate_name",
-            "description",
-            "status",
-            "url",
-            "email",
-            "eligibility_description",
-            "application_process",
-            "fees_description",
-            "alert",
-            "minimum_age",
-            "maximum_age",
-            "free_of_charge",
-            "police_report_required",
-            "serves_minors_without_guardian",
-            "immigration_status_neutral",
-            "t_u_visa_assistance",
-            "interpretation_available",
-            "open_24_7",
-            "delivery_methods",
-            "tribal_eligibility",
-            "tribal_affiliation",
-        ]
+        fields = SERVICE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "eligibility_description": forms.Textarea(attrs={"rows": 3}),
@@ -127,18 +135,6 @@ class ServiceForm(forms.ModelForm[directory.Service]):
             "fees_description": forms.Textarea(attrs={"rows": 2}),
             "alert": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        translations = self.instance.translations or {}
-        for field in ("name", "description", "alert"):
-            self.fields[f"{field}_es"].initial = translated(translations, field, "es")
-
-    def changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-    def spanish(self) -> dict[str, str]:
-        return {f: self.cleaned_data.get(f"{f}_es") or "" for f in ("name", "description", "alert")}
 
 
 class PhoneForm(forms.Form):
@@ -293,7 +289,9 @@ def schedule_initial(service: directory.Service) -> list[dict[str, Any]]:
     return rows
 
 
-class LocationForm(forms.ModelForm[directory.Location]):
+class LocationForm(_RecordForm[directory.Location]):
+    spanish_fields = ("name", "transportation", "confidential_access_note")
+
     name_es = forms.CharField(label=gettext_lazy("Name in Spanish"), required=False, max_length=500)
     transportation_es = forms.CharField(
         label=gettext_lazy("How to get there, in Spanish"), required=False, widget=forms.Textarea
@@ -321,16 +319,7 @@ class LocationForm(forms.ModelForm[directory.Location]):
 
     class Meta:
         model = directory.Location
-        fields = [
-            "name",
-            "description",
-            "transportation",
-            "confidential",
-            "confidential_access_note",
-            "latitude",
-            "longitude",
-            "iana_timezone",
-        ]
+        fields = LOCATION_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "transportation": forms.Textarea(attrs={"rows": 2}),
@@ -339,9 +328,6 @@ class LocationForm(forms.ModelForm[directory.Location]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        translations = self.instance.translations or {}
-        for field in ("name", "transportation", "confidential_access_note"):
-            self.fields[f"{field}_es"].initial = translated(translations, field, "es")
         address = self.instance.addresses.order_by("pk").first() if self.instance.pk else None
         if address is not None:
             for field in ("address_1", "address_2", "city", "state_province", "postal_code"):
@@ -369,15 +355,6 @@ class LocationForm(forms.ModelForm[directory.Location]):
             )
         return cleaned
 
-    def changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-    def spanish(self) -> dict[str, str]:
-        return {
-            f: self.cleaned_data.get(f"{f}_es") or ""
-            for f in ("name", "transportation", "confidential_access_note")
-        }
-
     def address(self) -> AddressData | None:
         data = self.cleaned_data
         if not data.get("address_1"):
@@ -392,7 +369,9 @@ class LocationForm(forms.ModelForm[directory.Location]):
         )
 
 
-class OrganizationForm(forms.ModelForm[directory.Organization]):
+class OrganizationForm(_RecordForm[directory.Organization]):
+    spanish_fields = ("name", "description")
+
     name_es = forms.CharField(label=gettext_lazy("Name in Spanish"), required=False, max_length=500)
     description_es = forms.CharField(
         label=gettext_lazy("Description in Spanish"), required=False, widget=forms.Textarea
@@ -406,24 +385,15 @@ class OrganizationForm(forms.ModelForm[directory.Organization]):
 
     class Meta:
         model = directory.Organization
-        fields = ["name", "alternate_name", "description", "email", "website"]
+        fields = ORGANIZATION_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, can_assign_partner: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        translations = self.instance.translations or {}
-        for field in ("name", "description"):
-            self.fields[f"{field}_es"].initial = translated(translations, field, "es")
         if can_assign_partner:
             self.fields["partner"].initial = self.instance.partner_id
         else:
             del self.fields["partner"]
-
-    def changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-    def spanish(self) -> dict[str, str]:
-        return {f: self.cleaned_data.get(f"{f}_es") or "" for f in ("name", "description")}
 
 
 class VerifyForm(forms.Form):

@@ -32,46 +32,42 @@ from plainsight.directory.upkeep.models import (
 )
 from plainsight.partners.models import Organization as Partner
 
-SERVICE_FIELDS = frozenset(
-    {
-        "name",
-        "alternate_name",
-        "description",
-        "status",
-        "url",
-        "email",
-        "eligibility_description",
-        "application_process",
-        "fees_description",
-        "alert",
-        "minimum_age",
-        "maximum_age",
-        "free_of_charge",
-        "police_report_required",
-        "serves_minors_without_guardian",
-        "immigration_status_neutral",
-        "t_u_visa_assistance",
-        "interpretation_available",
-        "open_24_7",
-        "delivery_methods",
-        "tribal_eligibility",
-        "tribal_affiliation",
-    }
+# What each edit may change, in the order its form shows the fields.
+SERVICE_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "status",
+    "url",
+    "email",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "alert",
+    "minimum_age",
+    "maximum_age",
+    "free_of_charge",
+    "police_report_required",
+    "serves_minors_without_guardian",
+    "immigration_status_neutral",
+    "t_u_visa_assistance",
+    "interpretation_available",
+    "open_24_7",
+    "delivery_methods",
+    "tribal_eligibility",
+    "tribal_affiliation",
 )
-LOCATION_FIELDS = frozenset(
-    {
-        "name",
-        "description",
-        "transportation",
-        "confidential",
-        "confidential_access_note",
-        "latitude",
-        "longitude",
-        "iana_timezone",
-    }
+LOCATION_FIELDS = (
+    "name",
+    "description",
+    "transportation",
+    "confidential",
+    "confidential_access_note",
+    "latitude",
+    "longitude",
+    "iana_timezone",
 )
-ORGANIZATION_FIELDS = frozenset({"name", "alternate_name", "description", "email", "website"})
-TRANSLATED_FIELDS = ("name", "description", "alert")
+ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "website")
 
 REPORTS_PER_LISTING_PER_HOUR = 5
 REPORTS_PER_HOUR = 300
@@ -194,7 +190,7 @@ def service_update(
     """Save an edit of a listing, its Spanish texts, phones and hours, all or nothing."""
     if not permissions.can_edit_service(actor, service):
         raise PermissionDenied(_("You cannot edit this listing."))
-    unknown = set(changes) - SERVICE_FIELDS
+    unknown = set(changes).difference(SERVICE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():
@@ -229,7 +225,7 @@ def location_update(
     """Save an edit of a place (and its street address), all or nothing."""
     if not permissions.editable_locations_for(actor).filter(pk=location.pk).exists():
         raise PermissionDenied(_("You cannot edit this place."))
-    unknown = set(changes) - LOCATION_FIELDS
+    unknown = set(changes).difference(LOCATION_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():
@@ -273,7 +269,7 @@ def organization_update(
     """Save an edit of an organization; only coordinators change who maintains it."""
     if not permissions.editable_organizations_for(actor).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("You cannot edit this organization."))
-    unknown = set(changes) - ORGANIZATION_FIELDS
+    unknown = set(changes).difference(ORGANIZATION_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     if partner is not _UNSET and not permissions.can_assign_partner(actor):

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plainsight.accounts.access import ANY_STAFF, Scope, staff_view
+from plainsight.core.forms import attach_errors
 from plainsight.directory import hsds, importing
 from plainsight.directory import models as directory
 from plainsight.directory import services as directory_services
@@ -56,14 +57,6 @@ CROSS_ROLES = frozenset({Role.COORDINATOR})
 # Importing or exporting the whole directory: coordinators only, the people who may
 # edit every record (permissions.can_import_export states the same rule).
 IMPORT_EXPORT_ROLES = frozenset({Role.COORDINATOR})
-
-
-def _errors_to_form(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @staff_view(
@@ -159,7 +152,7 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                     schedules=[s for f in schedules.forms if (s := f.to_data()) is not None],
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The listing was saved."))
                 return HttpResponseRedirect(reverse("directory_staff:service", args=[service.pk]))
@@ -193,7 +186,7 @@ def service_verify(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                 method=form.cleaned_data["method"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Marked as verified."))
             if request.POST.get("next") == "stale":
@@ -220,7 +213,7 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
                 actor=request.user, service=service, available=form.cleaned_data["available"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            attach_errors(form, error)
         else:
             saved = True
     capacity = service.capacities.select_related("unit").order_by("pk").first()
@@ -258,7 +251,7 @@ def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
                     address=form.address(),
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The place was saved."))
                 return HttpResponseRedirect(reverse("directory_staff:home"))
@@ -302,7 +295,7 @@ def organization_edit(request: HttpRequest, organization_id: uuid.UUID) -> HttpR
                     **extra,
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The organization was saved."))
                 return HttpResponseRedirect(reverse("directory_staff:home"))

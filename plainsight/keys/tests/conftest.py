@@ -5,8 +5,9 @@ from __future__ import annotations
 import nacl.pwhash
 import pytest
 
+from plainsight.accounts.tests.factories import UserFactory
 from plainsight.keys.services import organization_keys_provision
-from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 
 PASSWORD = "correct horse battery staple"
 

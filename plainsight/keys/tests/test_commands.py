@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 
 from plainsight.accounts.selectors import access_link_for
 from plainsight.accounts.services import account_password_set_from_token
+from plainsight.accounts.tests.factories import UserFactory
 from plainsight.keys.models import MemberKeyWrap, OrganizationKeys, PendingGrant
 from plainsight.keys.services import recovery_unwrap
-from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

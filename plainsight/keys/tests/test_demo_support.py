@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from plainsight.accounts.tests.factories import UserFactory
 from plainsight.audit.models import AuditEvent
 from plainsight.keys.crypto import parse_recovery_key
 from plainsight.keys.demo_support import demo_keys_ensure
@@ -11,7 +12,7 @@ from plainsight.keys.errors import KeysError
 from plainsight.keys.models import MemberKeyWrap, OrganizationKeys
 from plainsight.keys.services import keyring_unlock_with_password
 from plainsight.keys.tests.conftest import PASSWORD
-from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from plainsight.accounts.tests.factories import UserFactory
 from plainsight.audit.models import AuditEvent
 from plainsight.keys.jobs import expired_links_purge
 from plainsight.keys.models import PendingGrant
 from plainsight.keys.services import pending_grant_create
-from plainsight.keys.tests.factories import MembershipFactory, UserFactory
+from plainsight.partners.tests.factories import MembershipFactory
 from plainsight.scheduler.jobs import job_get
 from plainsight.scheduler.schedules import Daily
 

@@ -9,6 +9,7 @@ import time_machine
 from django.test import RequestFactory
 from django.utils import timezone
 
+from plainsight.accounts.tests.factories import UserFactory
 from plainsight.audit.models import AuditEvent
 from plainsight.keys import data
 from plainsight.keys.crypto import password_wrap_limits
@@ -44,7 +45,7 @@ from plainsight.keys.services import (
     recovery_unwrap,
 )
 from plainsight.keys.tests.conftest import PASSWORD
-from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -312,9 +313,7 @@ def test_revoke_removes_wrap_and_pending_grants(organization, provisioned, membe
 
 
 def test_pending_grant_redeem_gives_keys_once(organization, provisioned) -> None:
-    invitee = UserFactory.create()
-    invitee.set_unusable_password()
-    invitee.save()
+    invitee = UserFactory.create()  # no usable password yet, as when invited
     MembershipFactory.create(user=invitee, organization=organization)
     admin = UserFactory.create()
     token = pending_grant_create(

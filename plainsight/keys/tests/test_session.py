@@ -17,7 +17,7 @@ from plainsight.keys.conf import cookie_name
 from plainsight.keys.services import member_keys_grant_by_password, member_keys_revoke
 from plainsight.keys.session import SESSION_KEY
 from plainsight.keys.tests.conftest import PASSWORD
-from plainsight.keys.tests.factories import MembershipFactory, OrganizationFactory
+from plainsight.partners.tests.factories import MembershipFactory, OrganizationFactory
 from plainsight.testing.canary import Artifact, find_canaries
 from plainsight.testing.login import password_step, sign_in, totp_code
 

@@ -1,4 +1,4 @@
-"""Factories for organizations and memberships."""
+"""Factories for organizations and memberships, for every app's tests."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import pytest
 from plainsight.accounts.models import User
 from plainsight.accounts.tests.factories import enrol_totp
 from plainsight.partners.models import Role
-from plainsight.scheduler.tests.factories import MembershipFactory
+from plainsight.partners.tests.factories import MembershipFactory
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from plainsight.partners.models import Role
+from plainsight.partners.tests.factories import MembershipFactory
 from plainsight.scheduler.jobs import registered_jobs
 from plainsight.scheduler.models import RunStatus
 from plainsight.scheduler.selectors import (
@@ -16,11 +17,7 @@ from plainsight.scheduler.selectors import (
     late_jobs_for,
     system_alerts_open_for,
 )
-from plainsight.scheduler.tests.factories import (
-    MembershipFactory,
-    PeriodicRunFactory,
-    SystemAlertFactory,
-)
+from plainsight.scheduler.tests.factories import PeriodicRunFactory, SystemAlertFactory
 
 pytestmark = pytest.mark.django_db
 

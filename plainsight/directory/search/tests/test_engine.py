@@ -241,24 +241,7 @@ def test_sql_and_python_agree_on_open_now(kern):
     rules: dict[int, list[hours.Rule]] = {}
     for row in SearchHours.objects.all():
         rules.setdefault(row.document_id, []).append(
-            hours.Rule(
-                **{
-                    f: getattr(row, f)
-                    for f in (
-                        "time_zone",
-                        "days",
-                        "start_minute",
-                        "end_minute",
-                        "tail",
-                        "valid_from",
-                        "valid_to",
-                        "month_day",
-                        "week_ordinals",
-                        "week_interval",
-                        "anchor_week",
-                    )
-                }
-            )
+            hours.Rule(**{f: getattr(row, f) for f in hours.RULE_FIELDS})
         )
     flags = dict(SearchDocument.objects.values_list("id", "flags"))
     start = local(2026, 10, 31, 0, 0)
