@@ -30,10 +30,14 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+NEUTRAL_TITLE = "Weather"
 NEUTRAL_PAGE = (
-    "<!doctype html><html lang='en'><head><title>Weather</title></head>"
+    f"<!doctype html><html lang='en'><head><title>{NEUTRAL_TITLE}</title></head>"
     "<body><h1>Weather</h1><p>Sunny, 72°F.</p></body></html>"
 )
+# A page the visitor was on before coming to the site (Back should lead there).
+BEFORE_TITLE = "Before"
+BEFORE_PAGE = f"data:text/html,<!doctype html><title>{BEFORE_TITLE}</title><p>Somewhere else</p>"
 
 
 @dataclass
@@ -108,6 +112,27 @@ class BrowserHarness:
         for context in self.contexts:
             context.close()
         self.contexts.clear()
+
+
+def assert_off_site(page: Any, harness: BrowserHarness) -> None:
+    assert not page.url.startswith(harness.server_url), f"Back returned to the site: {page.url}"
+
+
+def quick_exit_leaves(page: Any, harness: BrowserHarness, *, javascript: bool = True) -> None:
+    """Click the page's quick exit: the neutral site shows.
+
+    With JavaScript the site's page is *replaced* in the history (its length does not
+    change), so a page opened straight after ``BEFORE_PAGE`` leaves nothing to go Back to:
+    Back leads to ``BEFORE_PAGE``. Without JavaScript the button is a plain link (and
+    ``page.evaluate`` would hang), so only the arrival is checked.
+    """
+    length = page.evaluate("history.length") if javascript else None
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url(harness.neutral_url)
+    assert page.title() == NEUTRAL_TITLE
+    assert harness.neutral_visits[-1:] == [harness.neutral_url]
+    if javascript:
+        assert page.evaluate("history.length") == length, "quick exit added a history entry"
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.conf import settings
 
 from plainsight.testing.browser import (
+    BEFORE_PAGE,
+    BEFORE_TITLE,
     DESKTOP,
     PHONE,
     BrowserHarness,
+    assert_off_site,
     axe_violations,
     describe_violations,
+    quick_exit_leaves,
     screenshot,
 )
 from plainsight.testing.urls import iter_routes
@@ -39,8 +41,6 @@ START_PAGE = {
     },
 }
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-# A page the visitor was on before coming to the site (Back should lead there).
-BEFORE = "data:text/html,<!doctype html><title>Before</title><p>Somewhere else</p>"
 
 
 def _public_paths() -> list[str]:
@@ -48,10 +48,6 @@ def _public_paths() -> list[str]:
     paths = {r.sample_path for r in iter_routes() if r.sample_path.startswith("/en/")}
     paths.add("/en/no-such-page/")
     return sorted(p.removeprefix("/en/") for p in paths)
-
-
-def _assert_off_site(page: Any, browser: BrowserHarness) -> None:
-    assert not page.url.startswith(browser.server_url), f"Back returned to the site: {page.url}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -108,23 +104,19 @@ def test_language_switch_keeps_the_page(browser: BrowserHarness) -> None:
 
 def test_quick_exit_button_leaves_and_back_does_not_return(browser: BrowserHarness) -> None:
     page = browser.new_page()
-    page.goto(BEFORE)
+    page.goto(BEFORE_PAGE)
     page.goto(browser.url("/en/safety/"))
-    length = page.evaluate("history.length")
-    page.locator("[data-quick-exit]").click()
-    page.wait_for_url(settings.QUICK_EXIT_URL)
-    assert page.title() == "Weather"
-    # The site's entry was replaced, not followed by a new one.
-    assert page.evaluate("history.length") == length
+    # The site's entry is replaced, not followed by a new one.
+    quick_exit_leaves(page, browser)
     page.go_back()
-    _assert_off_site(page, browser)
-    assert page.title() == "Before"
+    assert_off_site(page, browser)
+    assert page.title() == BEFORE_TITLE
     assert browser.neutral_visits == [settings.QUICK_EXIT_URL]
 
 
 def test_escape_three_times_leaves(browser: BrowserHarness) -> None:
     page = browser.new_page(viewport=DESKTOP)
-    page.goto(BEFORE)
+    page.goto(BEFORE_PAGE)
     page.goto(browser.url("/es/"))
     # Shown where a keyboard is likely (phones have no Esc key).
     assert page.locator("[data-quick-exit-hint]").is_visible()
@@ -135,7 +127,7 @@ def test_escape_three_times_leaves(browser: BrowserHarness) -> None:
     page.keyboard.press("Escape")
     page.wait_for_url(settings.QUICK_EXIT_URL)
     page.go_back()
-    _assert_off_site(page, browser)
+    assert_off_site(page, browser)
 
 
 def test_works_without_javascript(browser: BrowserHarness) -> None:
@@ -149,11 +141,8 @@ def test_works_without_javascript(browser: BrowserHarness) -> None:
     page.locator('nav.languages a[hreflang="es"]').click()
     page.wait_for_url(browser.url("/es/"))
     # Quick exit is a plain link to the neutral site.
-    quick_exit = page.locator("[data-quick-exit]")
-    assert quick_exit.get_attribute("href") == settings.QUICK_EXIT_URL
-    quick_exit.click()
-    page.wait_for_url(settings.QUICK_EXIT_URL)
-    assert page.title() == "Weather"
+    assert page.locator("[data-quick-exit]").get_attribute("href") == settings.QUICK_EXIT_URL
+    quick_exit_leaves(page, browser, javascript=False)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

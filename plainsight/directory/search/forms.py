@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from plainsight.directory.search import text
+from plainsight.directory.search import presentation, text
 from plainsight.directory.search.engine import SearchRequest
 from plainsight.directory.search.models import FacetKind, SearchFacet
 from plainsight.directory.search.places import Place, find_place
@@ -36,14 +36,6 @@ FLAG_FIELDS = (
 )
 
 
-def _language_name(code: str, fallback: str) -> str:
-    try:
-        info = get_language_info(code)
-    except KeyError:
-        return fallback or code
-    return _(info["name"])
-
-
 def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(category choices, language choices) from the index's menus, in ``language``."""
     facets = list(
@@ -69,7 +61,11 @@ def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str,
         )
         category_choices.extend((c.value, "— " + label(c)) for c in children)
     languages = sorted(
-        ((f.value, _language_name(f.value, f.label)) for f in facets if f.kind == "language"),
+        (
+            (f.value, presentation.language_name(f.value, f.label))
+            for f in facets
+            if f.kind == FacetKind.LANGUAGE
+        ),
         key=lambda item: text.fold(item[1]),
     )
     return category_choices, [("", _("Any language")), *languages]

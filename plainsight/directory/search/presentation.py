@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import formats
+from django.utils.translation import get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from plainsight.directory import models as directory
 from plainsight.directory.search import hours
@@ -127,6 +127,17 @@ def phone_link(
 
 
 # --- Dates and distances ------------------------------------------------------------
+
+
+def language_name(code: str, fallback: str = "") -> str:
+    """A language's name in the page's language ("Español" on a Spanish page), the same in
+    the search form's menu and on a listing; the name the data gives (or the code) for a
+    language Django does not know."""
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return fallback or code
+    return _(info["name"])
 
 
 def verified_text(assured: dt.date | None) -> str:

@@ -228,7 +228,7 @@ def public_service(
 
     languages = tuple(
         (
-            lang.name or lang.code,
+            presentation.language_name(lang.code, lang.name),
             str(directory.LanguageProvision(lang.provided_by).label) if lang.provided_by else "",
         )
         for lang in service.languages.all()

@@ -278,6 +278,11 @@ def test_listings_in_spanish(client, kern):
     html = client.get(service_url("alliance_shelter", "es")).content.decode()
     assert '<html lang="es">' in html
     assert "Refugio de emergencia" in html
+    # Languages are named in Spanish, as in the search form's menu.
+    assert "Idiomas: Inglés (lo habla el personal), Español (lo habla el personal)" in html
+    assert "Spanish" not in html
+    mixteco = client.get(service_url("immigration", "es")).content.decode()
+    assert "Mixteco (con intérprete)" in mixteco  # unknown to Django: named as the data says
     results = client.post("/es/find-help/", {"q": "comida", "near": "93301"}).content.decode()
     assert "Despensa comunitaria de alimentos" in results
 
