@@ -295,6 +295,7 @@ def _location(
     lat: float | None = None,
     lon: float | None = None,
     confidential_note: str = "",
+    confidential_note_es: str = "",
     transportation: str = "",
 ) -> dict[str, Any]:
     location: dict[str, Any] = {
@@ -306,6 +307,8 @@ def _location(
     if confidential_note:
         location["confidential"] = True
         location["confidential_access_note"] = confidential_note
+        # What a Spanish reader of a shelter's page most needs in Spanish.
+        location["translations"] = {"es": {"confidential_access_note": confidential_note_es}}
     if lat is not None and lon is not None:
         location["latitude"] = lat
         location["longitude"] = lon
@@ -366,6 +369,11 @@ def documents() -> list[dict[str, Any]]:
             "The shelter's address is kept private for everyone's safety. Call the 24-hour "
             "crisis line at (661) 327-1091 and an advocate will arrange a safe way to get there."
         ),
+        confidential_note_es=(
+            "La dirección del refugio es privada por la seguridad de todos. Llame a la línea de "
+            "crisis de 24 horas al (661) 327-1091 y una intercesora le ayudará a llegar de forma "
+            "segura."
+        ),
     )
     high_desert_shelter = _location(
         "whd-shelter",
@@ -373,6 +381,10 @@ def documents() -> list[dict[str, Any]]:
         confidential_note=(
             "The shelter's address is kept private. Contact Women's Center-High Desert and an "
             "advocate will arrange a safe way to get there."
+        ),
+        confidential_note_es=(
+            "La dirección del refugio es privada. Comuníquese con Women's Center-High Desert y "
+            "una intercesora le ayudará a llegar de forma segura."
         ),
     )
     kern_area = [_area("kern", *KERN)]

@@ -31,6 +31,15 @@ def test_every_demo_record_says_verify_before_use():
         assert service.translations["es"]["name"]
 
 
+def test_every_shelter_says_in_spanish_how_to_get_there():
+    demo.load(io.StringIO())
+    confidential = models.Location.objects.filter(confidential=True)
+    assert confidential.exists()
+    for location in confidential:
+        spanish = location.translations["es"]["confidential_access_note"]
+        assert "refugio" in spanish.lower() and "privada" in spanish
+
+
 def test_every_phone_says_what_calling_it_does():
     demo.load(io.StringIO())
     assert not models.Phone.objects.filter(call_outcome="").exists()
