@@ -154,9 +154,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the task worker writes; IMMEDIATE avoids
-        # "database is locked" upgrades from read to write transactions.
+        # "database is locked" upgrades from read to write transactions. mmap: each
+        # request opens a new connection, whose own page cache starts empty; reading the
+        # file through the operating system's cache instead makes a directory search
+        # about 5% cheaper (bench/directory_search.py).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-        " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456;",
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME") or None}
