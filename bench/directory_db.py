@@ -140,6 +140,7 @@ def prepare(services: int, *, regenerate: bool = False) -> None:
 
     from plainsight.directory.search.models import SearchDocument
     from plainsight.directory.search.services import search_index_rebuild
+    from plainsight.directory.services import directory_statistics_refresh
 
     call_command("migrate", verbosity=0, interactive=False)
     current = "data" if regenerate else state(services)
@@ -147,6 +148,8 @@ def prepare(services: int, *, regenerate: bool = False) -> None:
         generator, seconds = generate(services)
         print(f"  generated with {generator} in {seconds:.1f} s")
         marker(f"v{GENERATOR_VERSION}:{services}")
+        # As after an import of this size (see import_job_run).
+        directory_statistics_refresh()
     if current in ("data", "index"):
         started = time.perf_counter()
         search_index_rebuild(batch_size=2000)
