@@ -19,25 +19,30 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
+    Count,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
+    Window,
 )
 
 from plainsight.directory import models, places
 
-PUBLIC_SERVICE_STATUSES = (models.ServiceStatus.ACTIVE, models.ServiceStatus.TEMPORARILY_CLOSED)
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+PUBLIC_SERVICE_STATUSES = models.PUBLIC_SERVICE_STATUSES
 MAX_RADIUS_KM = 1000.0
 
 
@@ -48,6 +53,30 @@ class Near:
     latitude: float
     longitude: float
     radius_km: float
+
+
+@dataclass(frozen=True)
+class IdPage:
+    """One page of a list: ids in order, how many match in all, and for a list by
+    distance the squared distance of each (in degrees of latitude, squared)."""
+
+    ids: list[uuid.UUID]
+    total: int
+    distance_sq: dict[uuid.UUID, float] = field(default_factory=dict)
+
+
+def page_of(queryset: QuerySet[Any], order: tuple[str, ...], *, offset: int, limit: int) -> IdPage:
+    """One page of ids in ``order`` (which must end with a unique column), and the count.
+
+    Only ids are sorted and sliced (the indexes on the sort columns carry them); the
+    wide rows are read afterwards for the page alone. Past the last page, no page
+    query runs.
+    """
+    total = queryset.count()
+    if offset >= total:
+        return IdPage(ids=[], total=total)
+    ids = list(queryset.order_by(*order).values_list("pk", flat=True)[offset : offset + limit])
+    return IdPage(ids=ids, total=total)
 
 
 # --- Base querysets ----------------------------------------------------------------------
@@ -65,9 +94,21 @@ def public_organization_queryset() -> QuerySet[models.Organization]:
 
 
 def public_service_at_location_queryset() -> QuerySet[models.ServiceAtLocation]:
-    return models.ServiceAtLocation.objects.filter(
-        service__status__in=PUBLIC_SERVICE_STATUSES
+    """Services at locations of public services.
+
+    Written as "not at one of the few withheld services" rather than as a join on the
+    service's status: the same rows (every service has a status), but a count or a
+    filter then reads the services at locations alone, with the withheld services'
+    ids as one small set, instead of looking up a service for each of them.
+    """
+    return models.ServiceAtLocation.objects.exclude(
+        service_id__in=_withheld_service_ids()
     ).select_related("service", "location")
+
+
+def _withheld_service_ids() -> QuerySet[models.Service, Any]:
+    """Ids of the services the public may not see (read from a partial index of them)."""
+    return models.Service.objects.filter(~Q(status__in=PUBLIC_SERVICE_STATUSES)).values("pk")
 
 
 def public_taxonomy_queryset() -> QuerySet[models.Taxonomy]:
@@ -129,6 +170,22 @@ def _words(search: str) -> list[str]:
 
 
 # --- Service filters -------------------------------------------------------------------
+
+
+def narrows(
+    *,
+    search: str = "",
+    taxonomy_term_id: uuid.UUID | None = None,
+    taxonomy_id: uuid.UUID | None = None,
+    organization_id: uuid.UUID | None = None,
+    modified_after: dt.datetime | None = None,
+    serving: places.Place | None = None,
+) -> bool:
+    """Whether these filters (as ``filter_services`` takes them) leave anything out."""
+    return bool(_words(search)) or any(
+        value is not None
+        for value in (taxonomy_term_id, taxonomy_id, organization_id, modified_after, serving)
+    )
 
 
 def filter_services(
@@ -235,41 +292,123 @@ def _radius_sq(near: Near) -> float:
     return (near.radius_km / places.KM_PER_DEGREE) ** 2
 
 
-def services_near(queryset: QuerySet[models.Service], near: Near) -> QuerySet[models.Service]:
-    """Services with a public location inside the circle, nearest first.
-
-    Annotates ``distance_sq`` (squared degrees); use ``distance_km_from_sq`` to show
-    it. Confidential locations are ignored.
-    """
-    nearest = (
-        models.ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
-        .filter(public_location_q("location__"), _box_q(near, "location__"))
-        .annotate(d=_distance_sq(near, "location__"))
-        .order_by("d")
-        .values("d")[:1]
-    )
-    # Candidates first, from the (latitude, longitude) index; the nearest-location
-    # subquery then runs for those services only.
-    candidates = models.ServiceAtLocation.objects.filter(
-        public_location_q("location__"), _box_q(near, "location__")
-    ).values("service_id")
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
-        .filter(distance_sq__isnull=False, distance_sq__lte=_radius_sq(near))
-        .order_by("distance_sq", "name", "id")
-    )
+class _Distance(TypedDict):
+    distance_sq: float
 
 
-def service_at_locations_near(
+def _in_circle(
     queryset: QuerySet[models.ServiceAtLocation], near: Near
-) -> QuerySet[models.ServiceAtLocation]:
+) -> QuerySet[WithAnnotations[models.ServiceAtLocation, _Distance]]:
+    """Those at public locations inside the circle, with ``distance_sq``.
+
+    Read from the ``(latitude, longitude, …)`` index: the box first, the exact radius
+    on what it returns. Confidential locations take no part.
+    """
     return (
         queryset.filter(public_location_q("location__"), _box_q(near, "location__"))
         .annotate(distance_sq=_distance_sq(near, "location__"))
         .filter(distance_sq__lte=_radius_sq(near))
-        .order_by("distance_sq", "service__name", "id")
     )
+
+
+def services_near_page(
+    near: Near,
+    services: QuerySet[models.Service] | None,
+    *,
+    offset: int,
+    limit: int,
+) -> IdPage:
+    """Public services with a public location inside the circle, nearest first (then
+    by name and id): a page of ids, each with the squared distance of its nearest
+    location (see ``distance_km_from_sq``), and how many there are in all.
+
+    ``services``: only these (filtered public services); None for every public one,
+    which spares the database the set of public services.
+    """
+    sals = public_service_at_location_queryset().select_related(None)
+    if services is not None:
+        sals = sals.filter(service_id__in=services.values("pk"))
+    circle = _in_circle(sals, near)
+    # One row per service: its nearest location; the total comes in the same pass.
+    ranked = (
+        circle.values("service_id")
+        .annotate(nearest=Min("distance_sq"), total=Window(Count("*")))
+        .order_by("nearest", "service_id")
+        .values_list("service_id", "nearest", "total")
+    )
+    return _nearest_page(
+        ranked,
+        offset=offset,
+        limit=limit,
+        at_distance=lambda d: circle.filter(distance_sq=d).values_list("service_id", flat=True),
+        tie_order=lambda ids: models.Service.objects.filter(pk__in=ids).order_by("name", "id"),
+    )
+
+
+def service_at_locations_near_page(
+    queryset: QuerySet[models.ServiceAtLocation], near: Near, *, offset: int, limit: int
+) -> IdPage:
+    """Services at public locations inside the circle, nearest first (then by the
+    service's name and the id)."""
+    circle = _in_circle(queryset.select_related(None), near)
+    ranked = (
+        circle.annotate(total=Window(Count("*")))
+        .order_by("distance_sq", "id")
+        .values_list("pk", "distance_sq", "total")
+    )
+    return _nearest_page(
+        ranked,
+        offset=offset,
+        limit=limit,
+        at_distance=lambda d: circle.filter(distance_sq=d).values_list("pk", flat=True),
+        tie_order=lambda ids: models.ServiceAtLocation.objects.filter(pk__in=ids).order_by(
+            "service__name", "id"
+        ),
+    )
+
+
+def _nearest_page(
+    ranked: QuerySet[Any, tuple[uuid.UUID, float, int]],
+    *,
+    offset: int,
+    limit: int,
+    at_distance: Callable[[float], Iterable[uuid.UUID]],
+    tie_order: Callable[[list[uuid.UUID]], QuerySet[Any]],
+) -> IdPage:
+    """A page of ids by distance, ties in the order ``tie_order`` gives (by name then id).
+
+    ``ranked`` gives (id, squared distance, total) rows sorted by distance and id only:
+    sorting by name too would look up a service for every row of the circle (tens of
+    thousands in a city), when only ids at exactly the same distance (services sharing
+    an address) need it. Those few are ordered by the database itself, in one query,
+    so names compare with its collation as a plain ``ORDER BY`` would.
+    """
+    wanted = offset + limit
+    # From the first row on: a page's place depends on every tie before it. (Pages
+    # far down a list by distance are rare; the circle is read whole in any case.)
+    rows = list(ranked[: wanted + 1])
+    if not rows:
+        return IdPage(ids=[], total=0)
+    total = rows[0][2]
+    nearest = {key: distance for key, distance, _total in rows}
+    keys = list(nearest)
+    if len(keys) > wanted and nearest[keys[wanted]] == nearest[keys[wanted - 1]]:
+        # More ids at the page's last distance may come after the rows read.
+        boundary = nearest[keys[wanted - 1]]
+        for key in at_distance(boundary):
+            nearest.setdefault(key, boundary)
+        keys = sorted(nearest, key=lambda key: (nearest[key], key))
+    shown = {nearest[key] for key in keys[offset:wanted]}
+    tied: dict[float, list[uuid.UUID]] = {}
+    for key in keys:
+        if nearest[key] in shown:
+            tied.setdefault(nearest[key], []).append(key)
+    ties = [key for group in tied.values() if len(group) > 1 for key in group]
+    if ties:
+        rank = {key: i for i, key in enumerate(tie_order(ties).values_list("pk", flat=True))}
+        keys.sort(key=lambda key: (nearest[key], rank.get(key, -1)))
+    ids = keys[offset:wanted]
+    return IdPage(ids=ids, total=total, distance_sq={key: nearest[key] for key in ids})
 
 
 def distance_km_from_sq(distance_sq: float | None) -> float | None:
