@@ -8,8 +8,10 @@ Uses the same cached, generated directory as ``bench.directory_search`` (see
 the whole stack but the network — for a mix of parameters per endpoint: plain pages,
 deep pages, ``full=true``, ``search``, ``modified_after``, ``taxonomy_term_id``,
 ``organization_id``, proximity and ``postcode``, and the detail endpoints. For each
-mix it prints p50/p95/max server time, the number of SQL queries per request and the
-size of the JSON. Prints numbers; never fails on them (``make bench`` is not a test).
+mix it prints p50/p95/max server time, the p95 CPU time of this process (the whole
+request on SQLite; without the database server's share on PostgreSQL: a figure that
+the machine's other work hardly changes), the number of SQL queries per request and
+the size of the JSON. Prints numbers; never fails on them (``make bench`` is not a test).
 """
 
 from __future__ import annotations
@@ -182,6 +184,7 @@ def _mixes(sample: Sample, rng: random.Random) -> list[Mix]:
 @dataclass
 class Measured:
     timings: Timings
+    cpu: Timings
     queries: int
     size: int
     total: int | None
@@ -202,16 +205,18 @@ def _measure(client: Any, mix: Mix, *, requests: int, warmup: int) -> Measured:
         assert response.status_code == 200, (path, params, response.content[:300])
         queries = max(queries, len(captured))
     samples = []
+    cpu = []
     for index in range(warmup, warmup + requests):
         path, params = mix.make(index)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path, params)
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, (path, params, response.content[:300])
         size = max(size, len(response.content))
         if total is None and "total_items" in (payload := response.json()):
             total = payload["total_items"]
-    return Measured(Timings(samples), queries, size, total)
+    return Measured(Timings(samples), Timings(cpu), queries, size, total)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(m.label) for m in mixes)
     print(
         f"  {'endpoint and parameters':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}"
+        f"  {'p95 CPU':>8}"
         f"  {'queries':>7}  {'KB':>6}  {'total_items':>11}"
     )
     worst = 0.0
@@ -252,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         total = "" if measured.total is None else f"{measured.total:,}"
         print(
             f"  {mix.label:<{width}}  {t.p50:8.1f}  {t.p95:8.1f}  {t.max:8.1f}"
+            f"  {measured.cpu.p95:8.1f}"
             f"  {measured.queries:7d}  {measured.size / 1024:6.1f}  {total:>11}",
             flush=True,
         )
