@@ -232,7 +232,12 @@ def _slice(params: PageParams) -> slice:
 
 def _page_ids(queryset: Any, order: tuple[str, ...], params: PageParams) -> selectors.IdPage:
     return selectors.page_of(
-        queryset, order, offset=(params.page - 1) * params.per_page, limit=params.per_page
+        queryset,
+        order,
+        offset=(params.page - 1) * params.per_page,
+        limit=params.per_page,
+        # A search's matches come from its index, unsorted: counted while sorted.
+        sorted_anyway=selectors.narrows(search=params.search),
     )
 
 

@@ -37,7 +37,7 @@ from django.db.models import (
     Window,
 )
 
-from plainsight.directory import models, places
+from plainsight.directory import models, places, substring
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -65,13 +65,31 @@ class IdPage:
     distance_sq: dict[uuid.UUID, float] = field(default_factory=dict)
 
 
-def page_of(queryset: QuerySet[Any], order: tuple[str, ...], *, offset: int, limit: int) -> IdPage:
+def page_of(
+    queryset: QuerySet[Any],
+    order: tuple[str, ...],
+    *,
+    offset: int,
+    limit: int,
+    sorted_anyway: bool = False,
+) -> IdPage:
     """One page of ids in ``order`` (which must end with a unique column), and the count.
 
     Only ids are sorted and sliced (the indexes on the sort columns carry them); the
-    wide rows are read afterwards for the page alone. Past the last page, no page
-    query runs.
+    wide rows are read afterwards for the page alone. A list read in index order
+    stops after its page, so its count is a query of its own; when the database has
+    to gather and sort every match anyway (``sorted_anyway``: a search's few matches),
+    the count comes with the page (``COUNT(*) OVER ()``), in one pass instead of two.
     """
+    if sorted_anyway:
+        rows = list(
+            queryset.annotate(page_total=Window(Count("*")))
+            .order_by(*order)
+            .values_list("pk", "page_total")[offset : offset + limit]
+        )
+        if rows:
+            return IdPage(ids=[pk for pk, _total in rows], total=rows[0][1])
+        return IdPage(ids=[], total=queryset.count() if offset else 0)
     total = queryset.count()
     if offset >= total:
         return IdPage(ids=[], total=total)
@@ -169,6 +187,21 @@ def _words(search: str) -> list[str]:
     return [word for word in search.split() if word][:10]
 
 
+SERVICE_SEARCHED = ("name", "alternate_name", "description")
+
+
+def _matching(model: type[Any], word: str, columns: tuple[str, ...]) -> Any:
+    """Ids of ``model`` rows with ``word`` inside one of ``columns``, in any letter case
+    (``icontains``): through the substring indexes when they can tell."""
+    found = substring.containing(model, word, columns)
+    if found is not None:
+        return found
+    condition = Q()
+    for column in columns:
+        condition |= Q(**{f"{column}__icontains": word})
+    return model._default_manager.filter(condition).order_by().values("pk")
+
+
 # --- Service filters -------------------------------------------------------------------
 
 
@@ -200,6 +233,17 @@ def filter_services(
 ) -> QuerySet[models.Service]:
     """Every given filter must hold (AND), as HSDS asks."""
     for word in _words(search):
+        if substring.usable(word):
+            # The same rows as below, found through the substring indexes.
+            services = models.Service.objects
+            own = services.filter(pk__in=_matching(models.Service, word, SERVICE_SEARCHED))
+            by_organization = services.filter(
+                organization_id__in=_matching(models.Organization, word, ("name",))
+            )
+            queryset = queryset.filter(
+                pk__in=own.values("pk").union(by_organization.values("pk"), all=True)
+            )
+            continue
         queryset = queryset.filter(
             Q(name__icontains=word)
             | Q(alternate_name__icontains=word)
@@ -428,6 +472,18 @@ def filter_service_at_locations(
     serving: places.Place | None = None,
 ) -> QuerySet[models.ServiceAtLocation]:
     for word in _words(search):
+        if substring.usable(word):
+            # The same rows as below, found through the substring indexes.
+            sals = models.ServiceAtLocation.objects
+            parts = [
+                sals.filter(pk__in=_matching(models.ServiceAtLocation, word, ("description",))),
+                sals.filter(service_id__in=_matching(models.Service, word, SERVICE_SEARCHED)),
+                sals.filter(location_id__in=_matching(models.Location, word, ("name",))),
+            ]
+            queryset = queryset.filter(
+                pk__in=parts[0].values("pk").union(*(p.values("pk") for p in parts[1:]), all=True)
+            )
+            continue
         queryset = queryset.filter(
             Q(service__name__icontains=word)
             | Q(service__alternate_name__icontains=word)
@@ -465,9 +521,7 @@ def filter_organizations(
 ) -> QuerySet[models.Organization]:
     for word in _words(search):
         queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(alternate_name__icontains=word)
-            | Q(description__icontains=word)
+            pk__in=_matching(models.Organization, word, ("name", "alternate_name", "description"))
         )
     public_services = public_service_queryset()
     if taxonomy_term_id is not None:
