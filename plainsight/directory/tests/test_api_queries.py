@@ -82,7 +82,7 @@ def directory(db: Any) -> dict[str, Any]:
 
 def _queries(client: Client, path: str, params: dict[str, str], per_page: int) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(f"/api/hsds/{path}", {**params, "per_page": per_page})
+        response = client.get(f"/api/hsds/{path}", {**params, "per_page": str(per_page)})
     assert response.status_code == 200, response.content[:300]
     payload = response.json()
     assert payload["size"] == min(per_page, payload["total_items"])

@@ -69,7 +69,7 @@ def directory(db: Any) -> None:
 
 
 def _ids(client: Client, path: str, search: str) -> list[str]:
-    payload = client.get(f"/api/hsds/{path}", {"search": search, "per_page": 100}).json()
+    payload = client.get(f"/api/hsds/{path}", {"search": search, "per_page": "100"}).json()
     return [document["id"] for document in payload["contents"]]
 
 
