@@ -366,16 +366,21 @@ def service_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
 def service_at_locations_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
     _check_format(params)
     near, serving = _near(params)
+    filters = _service_filters(params, serving)
     queryset = selectors.filter_service_at_locations(
-        selectors.public_service_at_location_queryset(), **_service_filters(params, serving)
+        selectors.public_service_at_location_queryset(), **filters, few_rows=near is not None
     )
     offset = (params.page - 1) * params.per_page
     if near is not None:
         page = selectors.service_at_locations_near_page(
             queryset, near, offset=offset, limit=params.per_page
         )
-    else:
+    elif selectors.narrows(search=params.search):
         page = _page_ids(queryset, ("service__name", "id"), params)
+    else:
+        page = selectors.service_at_locations_page(
+            queryset, narrowed=selectors.narrows(**filters), offset=offset, limit=params.per_page
+        )
     total = page.total
     rows: list[ServiceAtLocation] = _rows(ServiceAtLocation, page.ids)
     if params.full:

@@ -376,8 +376,9 @@ class Service(HSDSModel):
                 condition=~Q(status__in=PUBLIC_SERVICE_STATUSES),
                 name="dir_service_withheld",
             ),
-            models.Index(fields=["last_modified"], name="dir_service_modified"),
-            models.Index(fields=["updated_at"], name="dir_service_updated"),
+            # With the id: "changed since" gives its services from the indexes alone.
+            models.Index(fields=["last_modified", "id"], name="dir_service_modified_id"),
+            models.Index(fields=["updated_at", "id"], name="dir_service_updated_id"),
             models.Index(fields=["assured_date"], name="dir_service_assured"),
         ]
 
@@ -745,7 +746,16 @@ class ServiceArea(HSDSModel):
                 name="dir_service_area_type_valid",
             ),
         ]
-        indexes = [models.Index(fields=["area_type", "area_code"], name="dir_service_area_code")]
+        # "Serves this ZIP code" reads these alone: the areas covering a place, with
+        # whose they are; and whether a service (or its location) states any area.
+        indexes = [
+            models.Index(
+                fields=["area_type", "area_code", "service", "service_at_location"],
+                name="dir_service_area_code_of",
+            ),
+            models.Index(fields=["service", "area_type"], name="dir_service_area_service"),
+            models.Index(fields=["service_at_location", "area_type"], name="dir_service_area_sal"),
+        ]
 
     def __str__(self) -> str:
         return self.name[:60] or f"{self.area_type}:{self.area_code}"

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -36,6 +37,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 
 from plainsight.directory import models, places, substring
 
@@ -260,21 +262,52 @@ def filter_services(
     if modified_after is not None:
         # Our own change time too: an import of an old record is still news to a
         # consumer who synchronises from us.
-        queryset = queryset.filter(
-            Q(last_modified__gte=modified_after) | Q(updated_at__gte=modified_after)
-        )
+        if _mostly_changed_since(modified_after):
+            queryset = queryset.exclude(pk__in=_unchanged_services(modified_after))
+        else:
+            queryset = queryset.filter(
+                Q(last_modified__gte=modified_after) | Q(updated_at__gte=modified_after)
+            )
     if serving is not None:
         queryset = queryset.filter(services_serving_place_q(serving))
     return queryset
+
+
+def _mostly_changed_since(moment: dt.datetime) -> bool:
+    """Whether most services changed on or after ``moment`` (two counts read from the
+    ``(…, id)`` indexes alone).
+
+    "Changed since" is then asked as "not among the few unchanged": either way the
+    set the database builds and tests rows against is the small one. (SQLite, which
+    has no statistics of value ranges, would otherwise look up every changed service
+    by its index — slower than reading them all — when a consumer asks for
+    everything changed since its first, long-past synchronisation.)
+    """
+    services = models.Service.objects
+    largest = max(
+        services.filter(updated_at__gte=moment).count(),
+        services.filter(last_modified__gte=moment).count(),
+    )
+    return largest * 2 > services.count()
+
+
+def _unchanged_services(moment: dt.datetime) -> QuerySet[models.Service, Any]:
+    """Services neither changed at the source nor here since ``moment``: exactly those
+    that ``last_modified >= moment OR updated_at >= moment`` leaves out."""
+    return models.Service.objects.filter(
+        Q(last_modified__isnull=True) | Q(last_modified__lt=moment), updated_at__lt=moment
+    ).values("pk")
 
 
 def services_serving_place_q(place: places.Place) -> Q:
     """Services whose structured service areas cover the place (ZIP or city).
 
     Services that state no structured area at all are kept, as HSDS's ``postcode``
-    filter asks ("if service_area is available…"). Built from uncorrelated subqueries
-    driven by the (area_type, area_code) index, so the cost does not grow with the
-    number of services examined.
+    filter asks ("if service_area is available…"). The areas covering a place are
+    few: one set of their services, from the ``(area_type, area_code, …)`` index.
+    "States no area" is asked of each service through the ``(service, area_type)``
+    indexes, not as "not among the services that state one" — a set of nearly every
+    service, which a page or a count by distance would have to build first.
     """
     covering = models.ServiceArea.objects.filter(_plain_area_q(place))
     structured = models.ServiceArea.objects.filter(area_type__in=models.AreaType.values)
@@ -285,13 +318,9 @@ def services_serving_place_q(place: places.Place) -> Q:
                 "service_at_location__service_id"
             )
         )
-        | ~(
-            Q(pk__in=structured.filter(service__isnull=False).values("service_id"))
-            | Q(
-                pk__in=structured.filter(service_at_location__isnull=False).values(
-                    "service_at_location__service_id"
-                )
-            )
+        | (
+            ~Exists(structured.filter(service_id=OuterRef("pk")))
+            & ~Exists(structured.filter(service_at_location__service_id=OuterRef("pk")))
         )
     )
 
@@ -371,7 +400,9 @@ def services_near_page(
     """
     sals = public_service_at_location_queryset().select_related(None)
     if services is not None:
-        sals = sals.filter(service_id__in=services.values("pk"))
+        # Asked of each service met in the circle, rather than as "among the filtered
+        # services", a set the database would first build for the whole directory.
+        sals = sals.filter(Exists(services.filter(pk=OuterRef("service_id"))))
     circle = _in_circle(sals, near)
     # One row per service: its nearest location; the total comes in the same pass.
     ranked = (
@@ -387,6 +418,58 @@ def services_near_page(
         at_distance=lambda d: circle.filter(distance_sq=d).values_list("service_id", flat=True),
         tie_order=lambda ids: models.Service.objects.filter(pk__in=ids).order_by("name", "id"),
     )
+
+
+def service_at_locations_page(
+    queryset: QuerySet[models.ServiceAtLocation], *, narrowed: bool, offset: int, limit: int
+) -> IdPage:
+    """A page of services at locations by their service's name, then id, and the count.
+
+    The order comes from another table, so the database either walks the services in
+    name order (by the name index) and takes each one's rows until the page is full,
+    or gathers every row and sorts them. SQLite's planner, which gives no weight to
+    stopping early, sorts even the whole list (97,000 rows for one page); there the
+    walk is written out, with a CROSS JOIN (SQLite's way of fixing the order of a
+    join), when it reads fewer rows than sorting would. PostgreSQL weighs both itself.
+    """
+    rows = models.ServiceAtLocation.objects
+    if narrowed:
+        total = queryset.count()
+    else:
+        # Every public one: all rows but the few of withheld services (counting those
+        # is quicker than testing every row against them).
+        total = rows.count() - rows.filter(service_id__in=_withheld_service_ids()).count()
+    if offset >= total:
+        return IdPage(ids=[], total=total)
+    # A walk reads about (offset + limit) * everything / total rows; a sort, total.
+    walk = connection.vendor == "sqlite" and (
+        not narrowed or (offset + limit) * rows.count() <= total * total
+    )
+    if not walk:
+        ordered = queryset.order_by("service__name", "id").values_list("pk", flat=True)
+        return IdPage(ids=list(ordered[offset : offset + limit]), total=total)
+    where = ""
+    params: list[Any] = [*PUBLIC_SERVICE_STATUSES]
+    if narrowed:
+        # The narrowing filters, asked of each row walked past (correlated).
+        exists_sql, exists_params = (
+            queryset.order_by()
+            .filter(pk=RawSQL('sal."id"', ()))
+            .values("pk")
+            .query.sql_with_params()
+        )
+        where = f" AND EXISTS ({exists_sql})"
+        params += exists_params
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT sal."id" FROM "directory_service" s CROSS JOIN'  # noqa: S608 - SQL by Django
+            ' "directory_serviceatlocation" sal ON sal."service_id" = s."id"'
+            f' WHERE s."status" IN (%s, %s){where}'
+            ' ORDER BY s."name", sal."id" LIMIT %s OFFSET %s',
+            [*params, limit, offset],
+        )
+        ids = [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
+    return IdPage(ids=ids, total=total)
 
 
 def service_at_locations_near_page(
@@ -470,7 +553,11 @@ def filter_service_at_locations(
     organization_id: uuid.UUID | None = None,
     modified_after: dt.datetime | None = None,
     serving: places.Place | None = None,
+    few_rows: bool = False,
 ) -> QuerySet[models.ServiceAtLocation]:
+    """As ``filter_services``. ``few_rows``: the rows will be few (a circle by
+    distance), so ask each row's service whether it serves the place, instead of
+    first listing every service that does."""
     for word in _words(search):
         if substring.usable(word):
             # The same rows as below, found through the substring indexes.
@@ -498,17 +585,35 @@ def filter_service_at_locations(
     if taxonomy_id is not None:
         linked = _linked_to_taxonomy(taxonomy_id)
         queryset = queryset.filter(Q(service_id__in=linked) | Q(pk__in=linked))
+    # Conditions on the service are memberships in a set of services, not a join:
+    # each row is then checked without reading its service's (wide) row.
+    services = models.Service.objects
     if organization_id is not None:
-        queryset = queryset.filter(service__organization_id=organization_id)
-    if modified_after is not None:
         queryset = queryset.filter(
-            Q(service__last_modified__gte=modified_after)
-            | Q(service__updated_at__gte=modified_after)
-            | Q(updated_at__gte=modified_after)
+            service_id__in=services.filter(organization_id=organization_id).values("pk")
         )
+    if modified_after is not None:
+        if _mostly_changed_since(modified_after):
+            queryset = queryset.exclude(
+                Q(service_id__in=_unchanged_services(modified_after))
+                & Q(updated_at__lt=modified_after)
+            )
+        else:
+            # Two sets from the (…, id) indexes (an OR would read each service's row).
+            changed = (
+                services.filter(last_modified__gte=modified_after)
+                .values("pk")
+                .union(services.filter(updated_at__gte=modified_after).values("pk"), all=True)
+            )
+            queryset = queryset.filter(
+                Q(service_id__in=changed) | Q(updated_at__gte=modified_after)
+            )
     if serving is not None:
-        services = filter_services(models.Service.objects.all(), serving=serving)
-        queryset = queryset.filter(service_id__in=services.values("pk"))
+        serving_services = filter_services(models.Service.objects.all(), serving=serving)
+        if few_rows:
+            queryset = queryset.filter(Exists(serving_services.filter(pk=OuterRef("service_id"))))
+        else:
+            queryset = queryset.filter(service_id__in=serving_services.values("pk"))
     return queryset
 
 

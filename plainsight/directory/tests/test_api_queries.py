@@ -7,6 +7,7 @@ and only show on a big directory; these fail on it with a few rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from plainsight.directory import models
+from plainsight.directory import models, selectors
 from plainsight.directory.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,9 @@ LISTS = [
     ("service_at_locations", {"full": "true"}),
     ("service_at_locations", {"search": "shelter"}),
     ("service_at_locations", {"lat": "35.37", "lon": "-119.02", "full": "true"}),
+    ("service_at_locations", {"modified_after": "2000-01-01T00:00:00Z"}),
+    ("service_at_locations", {"postcode": "93301"}),
+    ("service_at_locations", {"postcode": "93301", "proximity": "20000"}),
     ("organizations", {}),
     ("organizations", {"full": "true"}),
     ("organizations", {"full": "true", "full_service": "true"}),
@@ -160,3 +164,39 @@ def test_services_at_one_address_are_ordered_by_name_at_every_page_boundary(clie
                 ).json()
                 pages += payload["contents"]
             assert [d["id"] for d in pages] == [d["id"] for d in whole["contents"]]
+
+
+KINDS = ["here", "place", "here", "source", "here"]
+
+
+@pytest.mark.parametrize("changed", [1, 5])
+def test_modified_after_whether_few_or_most_changed(client, changed):
+    """Asked either way round (few changed, or all but a few), the same rows."""
+    old = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    since = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    expected = set()
+    for index in range(5):
+        service = factories.ServiceFactory.create(
+            name=f"Service {index}", last_modified=None if index % 2 else old
+        )
+        sal = factories.ServiceAtLocationFactory.create(service=service)
+        models.Service.objects.filter(pk=service.pk).update(updated_at=old)
+        models.ServiceAtLocation.objects.filter(pk=sal.pk).update(updated_at=old)
+        if index < changed:
+            # Changed here, at the source, or only its place of service.
+            kind = KINDS[index]
+            if kind == "here":
+                models.Service.objects.filter(pk=service.pk).update(updated_at=since)
+            elif kind == "source":
+                models.Service.objects.filter(pk=service.pk).update(last_modified=since)
+            else:
+                models.ServiceAtLocation.objects.filter(pk=sal.pk).update(updated_at=since)
+            expected.add(index)
+    assert selectors._mostly_changed_since(since) == (changed > 1)
+    params = {"modified_after": since.isoformat()}
+    services = client.get("/api/hsds/services", params).json()
+    sals = client.get("/api/hsds/service_at_locations", params).json()
+    changed_services = {i for i in expected if KINDS[i] != "place"}
+    assert {int(d["name"].split()[-1]) for d in services["contents"]} == changed_services
+    assert {int(d["service"]["name"].split()[-1]) for d in sals["contents"]} == expected
+    assert services["total_items"] == len(changed_services) and sals["total_items"] == len(expected)
