@@ -462,7 +462,16 @@ def organizations_list(request: HttpRequest, params: Query[OrganizationParams]) 
         taxonomy_term_id=params.taxonomy_term_id,
         taxonomy_id=params.taxonomy_id,
     )
-    page = _page_ids(queryset, ("name", "id"), params)
+    page = selectors.page_of(
+        queryset,
+        ("name", "id"),
+        offset=(params.page - 1) * params.per_page,
+        limit=params.per_page,
+        # Narrowed, the organizations come as a set, to be sorted: counted meanwhile.
+        sorted_anyway=bool(
+            selectors.narrows(search=params.search) or params.taxonomy_term_id or params.taxonomy_id
+        ),
+    )
     rows = _rows(Organization, page.ids)
     contents = _organization_documents(rows, full=params.full, full_service=params.full_service)
     return _page(params, page.total, contents)

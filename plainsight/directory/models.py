@@ -367,8 +367,11 @@ class Service(HSDSModel):
             # SQLite would pick it and then sort every public service for one page.
             models.Index(fields=["name", "id", "status"], name="dir_service_list"),
             # The same by id: a set of services found otherwise (a search, a category)
-            # is checked and sorted by name from this index, not from the wide rows.
-            models.Index(fields=["id", "name", "status"], name="dir_service_id_name"),
+            # is checked, sorted by name and taken to its organizations from this
+            # index, not from the wide rows.
+            models.Index(
+                fields=["id", "name", "status", "organization"], name="dir_service_id_name_org"
+            ),
             # The few withheld services: "not one of these" keeps a public list's count
             # and filters off the services table (see selectors).
             models.Index(
