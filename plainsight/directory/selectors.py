@@ -427,10 +427,12 @@ def service_at_locations_page(
 
     The order comes from another table, so the database either walks the services in
     name order (by the name index) and takes each one's rows until the page is full,
-    or gathers every row and sorts them. SQLite's planner, which gives no weight to
-    stopping early, sorts even the whole list (97,000 rows for one page); there the
-    walk is written out, with a CROSS JOIN (SQLite's way of fixing the order of a
-    join), when it reads fewer rows than sorting would. PostgreSQL weighs both itself.
+    or gathers every row and sorts them. The planners pick the sort even for a near
+    page of the whole list (97,000 rows sorted for 50; SQLite gives no weight to
+    stopping early, PostgreSQL misjudges how many rows "not withheld" keeps), so the
+    walk is written out when it reads fewer rows than the sort: SQLite keeps the
+    order of a CROSS JOIN, PostgreSQL loops over a LATERAL subquery it may not
+    flatten (OFFSET 0). SQLite sorts slowly enough to walk even to the last page.
     """
     rows = models.ServiceAtLocation.objects
     if narrowed:
@@ -442,9 +444,12 @@ def service_at_locations_page(
     if offset >= total:
         return IdPage(ids=[], total=total)
     # A walk reads about (offset + limit) * everything / total rows; a sort, total.
-    walk = connection.vendor == "sqlite" and (
-        not narrowed or (offset + limit) * rows.count() <= total * total
-    )
+    sqlite = connection.vendor == "sqlite"
+    if sqlite and not narrowed:
+        walk = True
+    else:
+        everything = rows.count() if narrowed else total
+        walk = (offset + limit) * everything * (1 if sqlite else 4) <= total * total
     if not walk:
         ordered = queryset.order_by("service__name", "id").values_list("pk", flat=True)
         return IdPage(ids=list(ordered[offset : offset + limit]), total=total)
@@ -460,15 +465,23 @@ def service_at_locations_page(
         )
         where = f" AND EXISTS ({exists_sql})"
         params += exists_params
+    if sqlite:
+        rows_of_service = (
+            'CROSS JOIN "directory_serviceatlocation" sal ON sal."service_id" = s."id"'
+        )
+    else:
+        rows_of_service = (
+            'CROSS JOIN LATERAL (SELECT u."id" FROM "directory_serviceatlocation" u'
+            ' WHERE u."service_id" = s."id" OFFSET 0) sal'
+        )
     with connection.cursor() as cursor:
         cursor.execute(
-            'SELECT sal."id" FROM "directory_service" s CROSS JOIN'  # noqa: S608 - SQL by Django
-            ' "directory_serviceatlocation" sal ON sal."service_id" = s."id"'
+            f'SELECT sal."id" FROM "directory_service" s {rows_of_service}'  # noqa: S608
             f' WHERE s."status" IN (%s, %s){where}'
             ' ORDER BY s."name", sal."id" LIMIT %s OFFSET %s',
             [*params, limit, offset],
         )
-        ids = [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
+        ids = [row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(row[0]) for row in cursor]
     return IdPage(ids=ids, total=total)
 
 
