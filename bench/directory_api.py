@@ -10,8 +10,9 @@ deep pages, ``full=true``, ``search``, ``modified_after``, ``taxonomy_term_id``,
 ``organization_id``, proximity and ``postcode``, and the detail endpoints. For each
 mix it prints p50/p95/max server time, the p95 CPU time of this process (the whole
 request on SQLite; without the database server's share on PostgreSQL: a figure that
-the machine's other work hardly changes), the number of SQL queries per request and
-the size of the JSON. Prints numbers; never fails on them (``make bench`` is not a test).
+the machine's other work hardly changes), how many timed requests it made (at most
+``--budget`` seconds of them: a mix taking seconds per request stops early), the number
+of SQL queries per request and the size of the JSON. Prints numbers; never fails on them (``make bench`` is not a test).
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ class Measured:
     total: int | None
 
 
-def _measure(client: Any, mix: Mix, *, requests: int, warmup: int) -> Measured:
+def _measure(client: Any, mix: Mix, *, requests: int, warmup: int, budget: float) -> Measured:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -204,9 +205,12 @@ def _measure(client: Any, mix: Mix, *, requests: int, warmup: int) -> Measured:
             response = client.get(path, params)
         assert response.status_code == 200, (path, params, response.content[:300])
         queries = max(queries, len(captured))
-    samples = []
-    cpu = []
+    samples: list[float] = []
+    cpu: list[float] = []
+    deadline = time.perf_counter() + budget
     for index in range(warmup, warmup + requests):
+        if samples and time.perf_counter() > deadline:
+            break  # a very slow mix reports the requests it had time for
         path, params = mix.make(index)
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path, params)
@@ -226,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=40, help="timed requests per mix (40)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per mix (3)")
     parser.add_argument("--only", default="", help="only the mixes whose label contains this")
+    parser.add_argument(
+        "--budget", type=float, default=120, help="seconds of timed requests per mix at most (120)"
+    )
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args(argv)
 
@@ -247,18 +254,20 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(m.label) for m in mixes)
     print(
         f"  {'endpoint and parameters':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}"
-        f"  {'p95 CPU':>8}"
+        f"  {'p95 CPU':>8}  {'n':>3}"
         f"  {'queries':>7}  {'KB':>6}  {'total_items':>11}"
     )
     worst = 0.0
     for mix in mixes:
-        measured = _measure(client, mix, requests=args.requests, warmup=args.warmup)
+        measured = _measure(
+            client, mix, requests=args.requests, warmup=args.warmup, budget=args.budget
+        )
         t = measured.timings
         worst = max(worst, t.p95)
         total = "" if measured.total is None else f"{measured.total:,}"
         print(
             f"  {mix.label:<{width}}  {t.p50:8.1f}  {t.p95:8.1f}  {t.max:8.1f}"
-            f"  {measured.cpu.p95:8.1f}"
+            f"  {measured.cpu.p95:8.1f}  {len(t.samples):3d}"
             f"  {measured.queries:7d}  {measured.size / 1024:6.1f}  {total:>11}",
             flush=True,
         )
