@@ -702,4 +702,11 @@ def public_organization_get(organization_id: uuid.UUID) -> models.Organization |
 
 
 def public_service_at_location_get(sal_id: uuid.UUID) -> models.ServiceAtLocation | None:
-    return public_service_at_location_queryset().filter(pk=sal_id).first()
+    # One row: its service's status is read directly (see the list's queryset).
+    return (
+        models.ServiceAtLocation.objects.filter(
+            pk=sal_id, service__status__in=PUBLIC_SERVICE_STATUSES
+        )
+        .select_related("service", "location")
+        .first()
+    )
