@@ -27,11 +27,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     Min,
     OuterRef,
     Q,
@@ -308,22 +310,31 @@ def services_serving_place_q(place: places.Place) -> Q:
     filter asks ("if service_area is available…"). The areas covering a place are
     few: one set of their services, from the ``(area_type, area_code, …)`` index.
     "States no area" is asked of each service through the ``(service, area_type)``
-    indexes, not as "not among the services that state one" — a set of nearly every
-    service, which a page or a count by distance would have to build first.
+    indexes on SQLite, not as "not among the services that state one" — a set of
+    nearly every service, which a page or a count by distance would have to build
+    first.
     """
     covering = models.ServiceArea.objects.filter(_plain_area_q(place))
     structured = models.ServiceArea.objects.filter(area_type__in=models.AreaType.values)
-    return (
-        Q(pk__in=covering.filter(service__isnull=False).values("service_id"))
-        | Q(
-            pk__in=covering.filter(service_at_location__isnull=False).values(
-                "service_at_location__service_id"
+    serves = Q(pk__in=covering.filter(service__isnull=False).values("service_id")) | Q(
+        pk__in=covering.filter(service_at_location__isnull=False).values(
+            "service_at_location__service_id"
+        )
+    )
+    if connection.vendor != "sqlite":
+        # PostgreSQL hashes the set of services stating an area once, and runs a
+        # correlated EXISTS under an OR row by row: there the set is quicker.
+        return serves | ~(
+            Q(pk__in=structured.filter(service__isnull=False).values("service_id"))
+            | Q(
+                pk__in=structured.filter(service_at_location__isnull=False).values(
+                    "service_at_location__service_id"
+                )
             )
         )
-        | (
-            ~Exists(structured.filter(service_id=OuterRef("pk")))
-            & ~Exists(structured.filter(service_at_location__service_id=OuterRef("pk")))
-        )
+    return serves | (
+        ~Exists(structured.filter(service_id=OuterRef("pk")))
+        & ~Exists(structured.filter(service_at_location__service_id=OuterRef("pk")))
     )
 
 
@@ -402,9 +413,7 @@ def services_near_page(
     """
     sals = public_service_at_location_queryset().select_related(None)
     if services is not None:
-        # Asked of each service met in the circle, rather than as "among the filtered
-        # services", a set the database would first build for the whole directory.
-        sals = sals.filter(Exists(services.filter(pk=OuterRef("service_id"))))
+        sals = sals.filter(_among_services(services))
     circle = _in_circle(sals, near)
     # One row per service: its nearest location; the total comes in the same pass.
     ranked = (
@@ -457,7 +466,7 @@ def service_at_locations_page(
         return IdPage(ids=list(ordered[offset : offset + limit]), total=total)
     where = ""
     params: list[Any] = [*PUBLIC_SERVICE_STATUSES]
-    if narrowed:
+    if narrowed and sqlite:
         # The narrowing filters, asked of each row walked past (correlated).
         exists_sql, exists_params = (
             queryset.order_by()
@@ -467,6 +476,12 @@ def service_at_locations_page(
         )
         where = f" AND EXISTS ({exists_sql})"
         params += exists_params
+    elif narrowed:
+        # The narrowed rows as one set, built once into a hash (as in _among_services:
+        # a correlated EXISTS would rerun its subqueries for every row walked past).
+        subquery, sub_params = queryset.order_by().values("pk").query.sql_with_params()
+        where = f' AND (sal."id" IN ({subquery})) IS TRUE'
+        params += sub_params
     if sqlite:
         rows_of_service = (
             'CROSS JOIN "directory_serviceatlocation" sal ON sal."service_id" = s."id"'
@@ -485,6 +500,28 @@ def service_at_locations_page(
         )
         ids = [row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(row[0]) for row in cursor]
     return IdPage(ids=ids, total=total)
+
+
+class _IsTrue(Func):
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
+
+
+def _among_services(services: QuerySet[models.Service]) -> Any:
+    """A condition on services at locations: their service is one of ``services``.
+
+    SQLite asks it of each row met (correlated EXISTS), rather than first building the
+    set of filtered services for the whole directory. PostgreSQL would flatten either
+    form into its join and, for a small circle it takes for one row, run a search's
+    index scans again for every location in it (seconds); ``IS TRUE`` keeps the
+    subquery apart, run once into a hash. (The same rows either way: a NULL is false
+    in a WHERE clause.)
+    """
+    if connection.vendor == "sqlite":
+        return Exists(services.filter(pk=OuterRef("service_id")))
+    return _IsTrue(
+        ExpressionWrapper(Q(service_id__in=services.values("pk")), output_field=BooleanField())
+    )
 
 
 def service_at_locations_near_page(
@@ -626,7 +663,7 @@ def filter_service_at_locations(
     if serving is not None:
         serving_services = filter_services(models.Service.objects.all(), serving=serving)
         if few_rows:
-            queryset = queryset.filter(Exists(serving_services.filter(pk=OuterRef("service_id"))))
+            queryset = queryset.filter(_among_services(serving_services))
         else:
             queryset = queryset.filter(service_id__in=serving_services.values("pk"))
     return queryset
