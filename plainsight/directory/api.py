@@ -167,7 +167,10 @@ class PageParams(Schema):
         DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Results per page (at most 100)."
     )
     format: str = Field("json", description="Only `json` is offered.")
-    search: str = Field("", max_length=200, description="Words that must all appear.")
+    # No NUL character: no text holds one (PostgreSQL refuses it outright).
+    search: str = Field(
+        "", max_length=200, pattern=r"^[^\x00]*$", description="Words that must all appear."
+    )
 
 
 class ServiceParams(PageParams):
