@@ -55,6 +55,8 @@ bench: setup
 	$(PY) -m bench
 	$(PY) -m bench.directory_search --services $(BENCH_SERVICES) --db sqlite
 	$(PY) -m bench.directory_search --services $(BENCH_SERVICES) --db postgres
+	$(PY) -m bench.directory_api --services $(BENCH_SERVICES) --db sqlite
+	$(PY) -m bench.directory_api --services $(BENCH_SERVICES) --db postgres
 
 # Developer helpers (not needed to run or test).
 messages: setup

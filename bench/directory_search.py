@@ -5,8 +5,8 @@
     .venv/bin/python -m bench.directory_search --services 1000000 --db postgres
 
 Generates a statewide directory (cached: a SQLite file under var/bench/, or the
-``bench_search_<services>`` PostgreSQL database, reused while it holds the same
-generated data), builds the search index, then times a mix of typical public searches — words +
+``bench_search`` PostgreSQL database, reused while it holds the same generated data),
+builds the search index, then times a mix of typical public searches — words +
 distance from a ZIP code + two filters — through ``engine.search``, the function the
 page calls. The same searches then run the way reference directory implementations
 search: SQL ``LIKE '%word%'`` on name and description, the same filters as plain SQL,
@@ -33,14 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import directory_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 6
-# Bump when the search index's format changes: the data is kept, the index rebuilt.
-INDEX_VERSION = 7
-# One database per directory size, so the 100,000 and 1,000,000 runs keep their data.
-POSTGRES_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_search"
-)
 TERMS = [
     "shelter", "legal help", "abogado", "food", "comida", "counseling", "immigration",
     "trabajo", "job training", "refugio", "lawyer", "sheltr", "clinic", "domestic violence",
@@ -58,118 +53,6 @@ class Query:
     longitude: float
     radius: int
     filters: dict[str, Any]
-
-
-def _configure(db: str, services: int) -> str:
-    """Point Django at the benchmark database before it starts."""
-    if db == "sqlite":
-        path = BASE_DIR / "var" / "bench" / f"directory-{services}-v{GENERATOR_VERSION}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        where = str(path)
-    else:
-        url = f"{POSTGRES_URL}_{services}"
-        _create_postgres_database(url)
-        os.environ["DATABASE_URL"] = url
-        where = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    import django
-
-    django.setup()
-    return where
-
-
-def _create_postgres_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _state(services: int) -> str:
-    """ "ready", "index" (data there, index to rebuild) or "data" (generate everything)."""
-    from plainsight.directory.models import Service
-    from plainsight.directory.search.models import SearchIndexState
-
-    marker = _marker()
-    if marker != f"v{GENERATOR_VERSION}:{services}" and not marker.startswith(
-        f"v{GENERATOR_VERSION}:{services}:"
-    ):
-        return "data"
-    if Service.objects.count() != services:
-        return "data"
-    state = SearchIndexState.objects.filter(id=1).first()
-    if marker != _full_marker(services) or state is None or not state.document_count:
-        return "index"
-    return "ready"
-
-
-def _full_marker(services: int) -> str:
-    return f"v{GENERATOR_VERSION}:{services}:index{INDEX_VERSION}"
-
-
-def _marker(value: str | None = None) -> str:
-    """A one-row table that says which generated directory the database holds."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_marker (value varchar(100))")
-        if value is not None:
-            cursor.execute("DELETE FROM bench_marker")
-            cursor.execute("INSERT INTO bench_marker (value) VALUES (%s)", [value])
-            return value
-        cursor.execute("SELECT value FROM bench_marker")
-        row = cursor.fetchone()
-        return row[0] if row else ""
-
-
-def _wipe_directory() -> None:
-    from django.db import connection
-
-    from plainsight.directory import models as m
-    from plainsight.directory.search import models as s
-
-    tables = [
-        model._meta.db_table
-        for model in (
-            s.SearchHours, s.SearchDocument, s.SearchToken, s.SearchWord, s.SearchSpelling,
-            s.SearchFacet, s.SearchIndexState, m.Attribute, m.Phone, m.Schedule, m.Language,
-            m.ServiceArea, m.ServiceCapacity, m.Address, m.ServiceAtLocation, m.Location,
-            m.Service, m.Organization, m.TaxonomyTerm, m.Taxonomy, m.Unit,
-        )
-    ]  # fmt: skip
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
-        else:
-            from plainsight.directory.search import fts
-
-            fts.bulk_load_begin()
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - model table names
-            fts.bulk_load_end()
-
-
-def _generate(services: int) -> tuple[str, float]:
-    """Fill the database with the benchmark's own deterministic generator.
-
-    (plainsight.directory.synthetic builds richer HSDS records for import tests but is
-    slower; the search benchmark needs volume and a realistic category/place mix.)
-    """
-    from django.db import transaction
-
-    from bench.directory_data import generate
-
-    started = time.perf_counter()
-    _wipe_directory()
-    with transaction.atomic():
-        generate(services, seed=2026)
-    return "bench.directory_data", time.perf_counter() - started
 
 
 def _queries(count: int, seed: int = 7) -> list[Query]:
@@ -366,32 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args(argv)
 
-    where = _configure(args.db, args.services)
-    from django.core.management import call_command
-    from django.db import connection
-
-    from plainsight.directory.search.models import SearchDocument
-    from plainsight.directory.search.services import search_index_rebuild
-
+    where = directory_db.configure(args.db, args.services)
     print(f"directory search benchmark: {args.db}, {args.services:,} services ({where})")
-    call_command("migrate", verbosity=0, interactive=False)
-    state = "data" if args.regenerate else _state(args.services)
-    if state == "data":
-        generator, seconds = _generate(args.services)
-        print(f"  generated with {generator} in {seconds:.1f} s")
-        _marker(f"v{GENERATOR_VERSION}:{args.services}")
-    if state in ("data", "index"):
-        started = time.perf_counter()
-        search_index_rebuild(batch_size=2000)
-        print(f"  search index built in {time.perf_counter() - started:.1f} s")
-        _marker(_full_marker(args.services))
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    else:
-        print("  using the directory and index built earlier (--regenerate to rebuild)")
-    documents = SearchDocument.objects.count()
-    print(f"  {documents:,} search documents")
+    directory_db.prepare(args.services, regenerate=args.regenerate)
 
     categories = _category_ids()
     queries = _queries(args.queries)

@@ -26,7 +26,7 @@ from ninja.openapi.docs import DocsBase
 from pydantic import Field
 
 from plainsight.directory import hsds, places, profile, selectors, serializers
-from plainsight.directory.models import Service, ServiceAtLocation
+from plainsight.directory.models import Organization, Service, ServiceAtLocation, TaxonomyTerm
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
@@ -167,7 +167,10 @@ class PageParams(Schema):
         DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Results per page (at most 100)."
     )
     format: str = Field("json", description="Only `json` is offered.")
-    search: str = Field("", max_length=200, description="Words that must all appear.")
+    # No NUL character: no text holds one (PostgreSQL refuses it outright).
+    search: str = Field(
+        "", max_length=200, pattern=r"^[^\x00]*$", description="Words that must all appear."
+    )
 
 
 class ServiceParams(PageParams):
@@ -230,17 +233,23 @@ def _slice(params: PageParams) -> slice:
     return slice(start, start + params.per_page)
 
 
-def _page_rows(queryset: Any, params: PageParams, *, ordered_by_distance: bool) -> list[Any]:
-    """One page of rows: ids first (a narrow sort), then the wide rows for those ids.
+def _page_ids(queryset: Any, order: tuple[str, ...], params: PageParams) -> selectors.IdPage:
+    return selectors.page_of(
+        queryset,
+        order,
+        offset=(params.page - 1) * params.per_page,
+        limit=params.per_page,
+        # A search's matches come from its index, unsorted: counted while sorted.
+        sorted_anyway=selectors.narrows(search=params.search),
+    )
 
-    Sorting 100,000 full rows to keep 50 is what makes a naive page slow; sorting only
-    (name, id) pairs and then fetching 50 rows by primary key is not.
-    """
-    if ordered_by_distance:
-        return list(queryset[_slice(params)])
-    ids = list(queryset.values_list("pk", flat=True)[_slice(params)])
-    rows = queryset.model._default_manager.filter(pk__in=ids)
-    related = _RELATED.get(queryset.model.__name__, ())
+
+def _rows(model: type[Any], ids: list[uuid.UUID]) -> list[Any]:
+    """The page's rows, in the page's order (one query by primary key)."""
+    if not ids:
+        return []
+    rows = model._default_manager.filter(pk__in=ids)
+    related = _RELATED.get(model.__name__, ())
     if related:
         rows = rows.select_related(*related)
     by_id = {row.pk: row for row in rows}
@@ -274,6 +283,17 @@ def _near(params: ServiceParams) -> tuple[selectors.Near | None, places.Place | 
     return None, serving
 
 
+def _service_filters(params: ServiceParams, serving: places.Place | None) -> dict[str, Any]:
+    return {
+        "search": params.search,
+        "taxonomy_term_id": params.taxonomy_term_id,
+        "taxonomy_id": params.taxonomy_id,
+        "organization_id": params.organization_id,
+        "modified_after": params.modified_after,
+        "serving": serving,
+    }
+
+
 # --- Endpoints ---------------------------------------------------------------------------------
 
 
@@ -299,21 +319,20 @@ def api_root(request: HttpRequest) -> dict[str, Any]:
 def services_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
     _check_format(params)
     near, serving = _near(params)
-    queryset = selectors.filter_services(
-        selectors.public_service_queryset(),
-        search=params.search,
-        taxonomy_term_id=params.taxonomy_term_id,
-        taxonomy_id=params.taxonomy_id,
-        organization_id=params.organization_id,
-        modified_after=params.modified_after,
-        serving=serving,
-    )
+    filters = _service_filters(params, serving)
+    queryset = selectors.filter_services(selectors.public_service_queryset(), **filters)
+    offset = (params.page - 1) * params.per_page
     if near is not None:
-        queryset = selectors.services_near(queryset, near)
+        page = selectors.services_near_page(
+            near,
+            queryset if selectors.narrows(**filters) else None,
+            offset=offset,
+            limit=params.per_page,
+        )
     else:
-        queryset = queryset.order_by("name", "id")
-    total = queryset.count()
-    rows: list[Service] = _page_rows(queryset, params, ordered_by_distance=near is not None)
+        page = _page_ids(queryset, ("name", "id"), params)
+    total = page.total
+    rows: list[Service] = _rows(Service, page.ids)
     if params.full:
         graph = serializers.load_graph(service_ids=[s.pk for s in rows])
         instances = [graph.rows["service"][s.pk] for s in rows]
@@ -325,9 +344,7 @@ def services_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[st
     ]
     if near is not None:
         for document, row in zip(contents, rows, strict=True):
-            document["distance_km"] = selectors.distance_km_from_sq(
-                getattr(row, "distance_sq", None)
-            )
+            document["distance_km"] = selectors.distance_km_from_sq(page.distance_sq.get(row.pk))
     return _page(params, total, contents)
 
 
@@ -352,23 +369,23 @@ def service_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
 def service_at_locations_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
     _check_format(params)
     near, serving = _near(params)
+    filters = _service_filters(params, serving)
     queryset = selectors.filter_service_at_locations(
-        selectors.public_service_at_location_queryset(),
-        search=params.search,
-        taxonomy_term_id=params.taxonomy_term_id,
-        taxonomy_id=params.taxonomy_id,
-        organization_id=params.organization_id,
-        modified_after=params.modified_after,
-        serving=serving,
+        selectors.public_service_at_location_queryset(), **filters, few_rows=near is not None
     )
+    offset = (params.page - 1) * params.per_page
     if near is not None:
-        queryset = selectors.service_at_locations_near(queryset, near)
+        page = selectors.service_at_locations_near_page(
+            queryset, near, offset=offset, limit=params.per_page
+        )
+    elif selectors.narrows(search=params.search):
+        page = _page_ids(queryset, ("service__name", "id"), params)
     else:
-        queryset = queryset.order_by("service__name", "id")
-    total = queryset.count()
-    rows: list[ServiceAtLocation] = _page_rows(
-        queryset, params, ordered_by_distance=near is not None
-    )
+        page = selectors.service_at_locations_page(
+            queryset, narrowed=selectors.narrows(**filters), offset=offset, limit=params.per_page
+        )
+    total = page.total
+    rows: list[ServiceAtLocation] = _rows(ServiceAtLocation, page.ids)
     if params.full:
         graph = serializers.load_graph(service_at_location_ids=[s.pk for s in rows])
     else:
@@ -382,9 +399,7 @@ def service_at_locations_list(request: HttpRequest, params: Query[ServiceParams]
             full=params.full,
         )
         if near is not None:
-            document["distance_km"] = selectors.distance_km_from_sq(
-                getattr(row, "distance_sq", None)
-            )
+            document["distance_km"] = selectors.distance_km_from_sq(page.distance_sq.get(row.pk))
         contents.append(document)
     return _page(params, total, contents)
 
@@ -449,11 +464,20 @@ def organizations_list(request: HttpRequest, params: Query[OrganizationParams]) 
         search=params.search,
         taxonomy_term_id=params.taxonomy_term_id,
         taxonomy_id=params.taxonomy_id,
-    ).order_by("name", "id")
-    total = queryset.count()
-    rows = _page_rows(queryset, params, ordered_by_distance=False)
+    )
+    page = selectors.page_of(
+        queryset,
+        ("name", "id"),
+        offset=(params.page - 1) * params.per_page,
+        limit=params.per_page,
+        # Narrowed, the organizations come as a set, to be sorted: counted meanwhile.
+        sorted_anyway=bool(
+            selectors.narrows(search=params.search) or params.taxonomy_term_id or params.taxonomy_id
+        ),
+    )
+    rows = _rows(Organization, page.ids)
     contents = _organization_documents(rows, full=params.full, full_service=params.full_service)
-    return _page(params, total, contents)
+    return _page(params, page.total, contents)
 
 
 @api.get(
@@ -510,13 +534,15 @@ def taxonomy_terms_list(request: HttpRequest, params: Query[TaxonomyTermParams])
         taxonomy_id=params.taxonomy_id,
         parent_id=params.parent_id,
         top_only=params.top_only,
-    ).order_by("name", "id")
-    total = queryset.count()
-    rows = _page_rows(queryset, params, ordered_by_distance=False)
+    )
+    page = _page_ids(queryset, ("name", "id"), params)
+    rows = _rows(TaxonomyTerm, page.ids)
     graph = serializers.Graph()
     graph.add("taxonomy_term", rows)
     graph.add("taxonomy", [t.taxonomy_detail for t in rows if t.taxonomy_detail is not None])
-    return _page(params, total, serializers.render_rows("taxonomy_term", rows, graph, full=False))
+    return _page(
+        params, page.total, serializers.render_rows("taxonomy_term", rows, graph, full=False)
+    )
 
 
 @api.get("/taxonomy_terms/{id}", operation_id="getTaxonomyTermById", summary="A taxonomy term.")

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,15 @@ class DirectoryConfig(AppConfig):
     name = "plainsight.directory"
     label = "directory"
     verbose_name = _("Resource directory")
+
+    def ready(self) -> None:
+        post_migrate.connect(_substring_indexes_ensure, sender=self)
+
+
+def _substring_indexes_ensure(using: str, **kwargs: Any) -> None:
+    # A migration that rebuilt a searched table on SQLite dropped its triggers.
+    from django.db import connections
+
+    from plainsight.directory import substring
+
+    substring.ensure(connections[using])

@@ -38,6 +38,10 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
+# What the public sees (a closed service stays visible so people learn it is closed).
+PUBLIC_SERVICE_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
+
+
 class LocationType(models.TextChoices):
     PHYSICAL = "physical", _("Physical")
     POSTAL = "postal", _("Postal")
@@ -227,7 +231,8 @@ class Organization(HSDSModel):
         ordering = ["name", "id"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        indexes = [models.Index(fields=["name"], name="dir_org_name")]
+        # The API's pages: sorted by name then id, read from the index alone.
+        indexes = [models.Index(fields=["name", "id"], name="dir_org_name_id")]
 
     def __str__(self) -> str:
         return self.name
@@ -356,11 +361,27 @@ class Service(HSDSModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "name"], name="dir_service_status_name"),
-            # Lists are sorted by name then id: walking this index stops after a page.
-            models.Index(fields=["name", "id"], name="dir_service_name_id"),
-            models.Index(fields=["last_modified"], name="dir_service_modified"),
-            models.Index(fields=["updated_at"], name="dir_service_updated"),
+            # Lists are sorted by name then id: walking this index stops after a page,
+            # and with the status in it the walk (and a count) never reads the wide
+            # rows. No index starts with the status: it matches almost every row, and
+            # SQLite would pick it and then sort every public service for one page.
+            models.Index(fields=["name", "id", "status"], name="dir_service_list"),
+            # The same by id: a set of services found otherwise (a search, a category)
+            # is checked, sorted by name and taken to its organizations from this
+            # index, not from the wide rows.
+            models.Index(
+                fields=["id", "name", "status", "organization"], name="dir_service_id_name_org"
+            ),
+            # The few withheld services: "not one of these" keeps a public list's count
+            # and filters off the services table (see selectors).
+            models.Index(
+                fields=["id"],
+                condition=~Q(status__in=PUBLIC_SERVICE_STATUSES),
+                name="dir_service_withheld",
+            ),
+            # With the id: "changed since" gives its services from the indexes alone.
+            models.Index(fields=["last_modified", "id"], name="dir_service_modified_id"),
+            models.Index(fields=["updated_at", "id"], name="dir_service_updated_id"),
             models.Index(fields=["assured_date"], name="dir_service_assured"),
         ]
 
@@ -431,7 +452,12 @@ class Location(HSDSModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["latitude", "longitude"], name="dir_location_coords"),
+            # Proximity reads the box, whether the location may be used and its id from
+            # this index alone (never the wide rows of the locations it leaves out).
+            models.Index(
+                fields=["latitude", "longitude", "confidential", "id"],
+                name="dir_location_coords_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -454,7 +480,12 @@ class ServiceAtLocation(HSDSModel):
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="dir_sal_unique_pair")
         ]
-        indexes = [models.Index(fields=["location", "service"], name="dir_sal_location")]
+        # With the ids: pages sorted by the service's name (service by service) and by
+        # distance (location by location) read these indexes alone.
+        indexes = [
+            models.Index(fields=["location", "service", "id"], name="dir_sal_location_id"),
+            models.Index(fields=["service", "id"], name="dir_sal_service_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} @ {self.location_id}"
@@ -718,7 +749,16 @@ class ServiceArea(HSDSModel):
                 name="dir_service_area_type_valid",
             ),
         ]
-        indexes = [models.Index(fields=["area_type", "area_code"], name="dir_service_area_code")]
+        # "Serves this ZIP code" reads these alone: the areas covering a place, with
+        # whose they are; and whether a service (or its location) states any area.
+        indexes = [
+            models.Index(
+                fields=["area_type", "area_code", "service", "service_at_location"],
+                name="dir_service_area_code_of",
+            ),
+            models.Index(fields=["service", "area_type"], name="dir_service_area_service"),
+            models.Index(fields=["service_at_location", "area_type"], name="dir_service_area_sal"),
+        ]
 
     def __str__(self) -> str:
         return self.name[:60] or f"{self.area_type}:{self.area_code}"
