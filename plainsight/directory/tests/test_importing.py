@@ -6,11 +6,9 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import io
 import json
 import shutil
 import uuid
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from django.utils import translation
 from plainsight.audit.models import AuditEvent
 from plainsight.directory import exporting, hsds, importing, models, serializers
 from plainsight.directory.tests import factories
+from plainsight.directory.tests.files import zipped
 
 pytestmark = pytest.mark.django_db
 
@@ -473,14 +472,6 @@ def test_schedule_offsets_fill_the_numeric_timezone():
 # --- CSV specifics ---------------------------------------------------------------------
 
 
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
 def test_csv_rows_report_file_row_and_column():
     organization = uuid.uuid4()
     files = {
@@ -494,7 +485,7 @@ def test_csv_rows_report_file_row_and_column():
         "notes.txt": "ignored",
         "extras.csv": "id\n1\n",
     }
-    report = importing.run_import([(_zip(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
     assert [(p.file, p.row, p.field, p.code) for p in report.errors] == [
         ("services.csv", 3, "minimum_age", "not_number"),
         ("services.csv", 4, "name", "required"),
@@ -505,7 +496,7 @@ def test_csv_rows_report_file_row_and_column():
 
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
-    report = importing.run_import([(_zip(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
     assert {p.code for p in report.errors} == {"missing_column"}
 
 

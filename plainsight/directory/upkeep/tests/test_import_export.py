@@ -27,6 +27,7 @@ from plainsight.directory.tests.conftest import (  # noqa: F401 (a fixture)
     shelter,
     validate,
 )
+from plainsight.directory.tests.files import zipped
 from plainsight.testing.authz import mark_reauthenticated
 
 pytestmark = pytest.mark.django_db
@@ -64,14 +65,6 @@ def url(name: str, *args) -> str:
 
 def upload(name: str, content: bytes, **fields) -> dict[str, object]:
     return {"file": SimpleUploadedFile(name, content), **fields}
-
-
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 def _stored_uploads() -> list[str]:
@@ -179,7 +172,7 @@ def test_a_csv_package_with_broken_rows_lists_every_error_and_writes_nothing(
     world, immediate_tasks
 ):
     organization = uuid.uuid4()
-    package = _zip(
+    package = zipped(
         {
             "organizations.csv": f"id,name,description\n{organization},New Org,Helps\n",
             "services.csv": (
