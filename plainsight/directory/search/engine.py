@@ -52,6 +52,10 @@ MAX_PAGES = 50
 # early) costs less. Measured with bench.directory_search: a ring query costs about
 # as much as ranking 150 listings, and a search reads up to seven rings.
 ONE_QUERY_MATCHES = 1000
+# A yes/no or open-now filter held by more than this share of the listings is left to
+# the row conditions (which decide it exactly anyway): intersecting its long posting
+# list in the full-text index costs more than it saves (bench.directory_search).
+COMMON_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -334,6 +338,9 @@ class _Plan:
     match_groups: list[list[str]]
     # Code filters (category, language, area): more full-text groups.
     filter_groups: list[list[str]]
+    # Tokens of filters the row conditions (``where``) already decide exactly (yes/no,
+    # open now): full-text groups only where they narrow much (see ``_narrow``).
+    prefilter_groups: list[list[str]]
     where: list[str]
     params: list[Any]
     score: str
@@ -373,21 +380,22 @@ def _plan(
             " AND (d.maximum_age IS NULL OR d.maximum_age >= %s)"
         )
         params += [request.age, request.age]
+    prefilter_groups: list[list[str]] = []
     for wanted, flag in (
         (request.no_police_report, Flag.NO_POLICE_REPORT),
         (request.minors_on_their_own, Flag.MINORS_ON_THEIR_OWN),
         (request.any_immigration_status, Flag.ANY_IMMIGRATION_STATUS),
     ):
         if wanted:
-            filter_groups.append([FLAG_TOKENS[flag]])
+            prefilter_groups.append([FLAG_TOKENS[flag]])
     reach = [FLAG_TOKENS[Flag.BY_PHONE]] if request.by_phone else []
     reach += [FLAG_TOKENS[Flag.ONLINE]] if request.online else []
     if reach:
-        filter_groups.append(reach)
+        prefilter_groups.append(reach)
     if request.open_now:
         # First the hour of the week (tokens), then the exact rules of the day.
         slots = {hours.LocalMoment.at(moment, zone).slot for zone in zones}
-        filter_groups.append(sorted(slots | {hours.ALWAYS}))
+        prefilter_groups.append(sorted(slots | {hours.ALWAYS}))
         clause, open_params = _open_now_sql(moment, zones)
         where.append(clause)
         params += open_params
@@ -419,6 +427,7 @@ def _plan(
         groups=groups,
         match_groups=match_groups,
         filter_groups=filter_groups,
+        prefilter_groups=prefilter_groups,
         where=where,
         params=params,
         score=_score_sql(groups, every_word_matched=not relaxed),
@@ -436,20 +445,11 @@ def _select(
     exclude: list[str] = (),  # type: ignore[assignment]
     limit: int,
     offset: int = 0,
-    filters_on_rows: bool = False,
 ) -> tuple[list[_Row], int]:
     """The best ``limit`` rows after ``offset`` in the plan's order, and how many match."""
     where: list[str] = []
     params: list[Any] = []
-    groups = [*plan.match_groups, *extra_groups]
-    if filters_on_rows:
-        position = "instr" if connection.vendor == "sqlite" else "strpos"
-        for group in plan.filter_groups:
-            where.append(
-                "(" + " OR ".join(f"{position}(d.tokens, {_literal(t)}) > 0" for t in group) + ")"
-            )
-    else:
-        groups += plan.filter_groups
+    groups = [*plan.match_groups, *extra_groups, *plan.filter_groups]
     if groups:
         clause, match_params = fts.match_clause(groups, exclude=exclude)
         where.append(clause)
@@ -541,24 +541,44 @@ def _within(plan: _Plan, place: Place, radius: int, wanted: int) -> tuple[list[_
     )
 
 
-def _estimated_matches(plan: _Plan, place: Place, radius: int, document_count: int) -> float:
-    """How many listings a distance search will rank, from the index's token counts,
-    taking the words, code filters and place as independent (good enough to choose
-    between one query and reading outward)."""
-    cells = geo.cover(place.latitude, place.longitude, radius)
-    groups = [*plan.match_groups, *plan.filter_groups]
+def _token_counts(plan: _Plan, cells: list[str]) -> dict[str, int]:
+    """How many documents hold each token of the plan's groups and of ``cells``."""
+    groups = [*plan.match_groups, *plan.filter_groups, *plan.prefilter_groups]
     tokens = sorted({t for group in groups for t in group} | set(cells))
-    counts = dict(
+    if not tokens:
+        return {}
+    return dict(
         bulk.select(
             "SELECT token, document_count FROM directory_search_searchtoken"  # noqa: S608
             f" WHERE token IN ({bulk.placeholders(len(tokens))})",
             tokens,
         )
     )
+
+
+def _share(group: list[str], counts: dict[str, int], document_count: int) -> float:
+    return min(1.0, sum(counts.get(t, 0) for t in group) / max(document_count, 1))
+
+
+def _narrow(plan: _Plan, counts: dict[str, int], document_count: int) -> _Plan:
+    """The plan with the pre-filters that narrow much added to its full-text groups."""
+    narrowing = [
+        group
+        for group in plan.prefilter_groups
+        if _share(group, counts, document_count) <= COMMON_SHARE
+    ]
+    return replace(plan, filter_groups=[*plan.filter_groups, *narrowing])
+
+
+def _estimated_matches(
+    plan: _Plan, cells: list[str], counts: dict[str, int], document_count: int
+) -> float:
+    """How many listings a distance search will rank, from the index's token counts,
+    taking the words, filters and place as independent (good enough to choose between
+    one query and reading outward)."""
     estimate = float(sum(counts.get(t, 0) for t in cells))
-    total = max(document_count, 1)
-    for group in groups:
-        estimate *= min(1.0, sum(counts.get(t, 0) for t in group) / total)
+    for group in [*plan.match_groups, *plan.filter_groups, *plan.prefilter_groups]:
+        estimate *= _share(group, counts, document_count)
     return estimate
 
 
@@ -630,12 +650,16 @@ def _query(
     start = (page - 1) * request.page_size
     place = request.place
     radius = request.radius_miles
+    cells = []
+    if place is not None and radius is not None:
+        cells = geo.cover(place.latitude, place.longitude, radius)
+    counts = _token_counts(plan, cells)
+    estimate = _estimated_matches(plan, cells, counts, document_count)
+    plan = _narrow(plan, counts, document_count)
     if place is not None and radius is not None:
         wanted = start + request.page_size
         by_relevance = request.sort != "distance" and bool(groups)
-        if by_relevance and (
-            _estimated_matches(plan, place, radius, document_count) <= ONE_QUERY_MATCHES
-        ):
+        if by_relevance and estimate <= ONE_QUERY_MATCHES:
             rows, total = _within(plan, place, radius, wanted)
             exact = True
         else:

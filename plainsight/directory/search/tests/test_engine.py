@@ -344,3 +344,37 @@ def test_one_query_and_reading_outward_give_the_same_page(kern, monkeypatch, tex
         pages.append([[hit.service_id for hit in r.hits] for r in results])
     assert pages[0] == pages[1]
     assert pages[0][0]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"no_police_report": True},
+        {"any_immigration_status": True, "by_phone": True},
+        {"open_now": True},
+        {"minors_on_their_own": True},
+        {"online": True},
+    ],
+)
+def test_common_filters_left_to_the_rows_give_the_same_results(kern, monkeypatch, filters):
+    """A yes/no or open-now filter is decided by the row conditions whether or not the
+    full-text index also narrows by its tokens (it does only when they are rare)."""
+    from plainsight.directory.search import engine
+
+    moment = dt.datetime(2026, 1, 13, 18, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in Kern
+    requests = [
+        SearchRequest(text="", moment=moment, **filters),
+        SearchRequest(text="help", moment=moment, **filters),
+        SearchRequest(
+            text="", place=find_place("93301"), radius_miles=50, moment=moment, **filters
+        ),
+    ]
+    unfiltered = search(SearchRequest(text="", moment=moment)).total
+    for request in requests:
+        found = []
+        for share in (0.0, 1.0):
+            monkeypatch.setattr(engine, "COMMON_SHARE", share)
+            results = search(request)
+            found.append(([hit.service_id for hit in results.hits], results.total))
+        assert found[0] == found[1], request
+        assert 0 < found[0][1] < unfiltered, request
