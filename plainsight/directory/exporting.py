@@ -94,7 +94,7 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
         if table == "attribute" and instance.link_id in hidden["any"]:  # type: ignore[attr-defined]
             continue
         redact = table == "location" and instance.pk in confidential
-        waiting = instance.unresolved_links or {}
+        waiting = instance.unresolved_links or {}  # type: ignore[attr-defined]
         row = []
         for column in spec.columns:
             if redact and column.name not in serializers.CONFIDENTIAL_LOCATION_COLUMNS:

@@ -243,7 +243,8 @@ def public_service(
             cap.unit.name,
             cap.updated,
         )
-        for cap in service.capacities.all()
+        for cap in service.capacities.all()  # prefetched with a unit only
+        if cap.unit is not None
     )
     delivery = tuple(
         str(directory.DeliveryMethod(method).label)

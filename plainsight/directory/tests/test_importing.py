@@ -281,7 +281,7 @@ def test_a_later_import_that_brings_the_record_makes_the_link():
             (
                 zipped(
                     {
-                        "organizations.csv": f"id,name,description\n{organization_id},City,Runs it\n",
+                        "organizations.csv": f"id,name,description\n{organization_id},City,It\n",
                         "taxonomies.csv": f"id,name,description\n{taxonomy_id},Tax,Terms\n",
                     }
                 ),
