@@ -94,6 +94,7 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
         if table == "attribute" and instance.link_id in hidden["any"]:  # type: ignore[attr-defined]
             continue
         redact = table == "location" and instance.pk in confidential
+        waiting = instance.unresolved_links or {}  # type: ignore[attr-defined]
         row = []
         for column in spec.columns:
             if redact and column.name not in serializers.CONFIDENTIAL_LOCATION_COLUMNS:
@@ -106,7 +107,11 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
                 offset = serializers.utc_offset_now(zone)
                 row.append("" if offset is None else str(offset))
             else:
-                row.append(hsds.to_csv_value(column, getattr(instance, column.attname)))
+                value = getattr(instance, column.attname)
+                if value is None and column.references:
+                    # A link to a record the directory does not hold: the id as given.
+                    value = waiting.get(column.name)
+                row.append(hsds.to_csv_value(column, value))
         yield row
 
 

@@ -154,11 +154,38 @@ DEPENDENT_TABLES = {
     "metadata",
 }
 
-# References HSDS allows to point outside the data set (warn, do not refuse).
-SOFT_REFERENCES = {
+# Links an import refuses when the record they name is neither in the file nor in the
+# directory. HSDS's schemas require none of the link columns in the JSON form (nesting
+# implies them), so every other link may name a record we do not hold: the import
+# warns, keeps the row, and the id waits in the row's ``unresolved_links`` until that
+# record arrives (docs/decisions/unresolved-hsds-links.md). These are the links a row
+# is nothing without in PlainSight:
+REQUIRED_REFERENCES = {
+    # Every listing names who provides it; programs and identifiers are an organization's.
+    ("service", "organization_id"),
+    ("program", "organization_id"),
+    ("organization_identifier", "organization_id"),
+    # The row *is* the pair, or the term applied.
+    ("service_at_location", "service_id"),
+    ("service_at_location", "location_id"),
+    ("attribute", "taxonomy_term_id"),
+    # Whether an address may be shown is decided on its location (confidential
+    # locations): an address of a location we do not know could not be held to it.
+    ("address", "location_id"),
+    ("accessibility", "location_id"),
+}
+
+# Links that say where a record sits in a hierarchy rather than what it belongs to:
+# JSON documents carry them even when nesting says the rest.
+HIERARCHY_LINKS = {
     ("organization", "parent_organization_id"),
     ("taxonomy_term", "parent_id"),
 }
+
+
+def link_required(table: str, column: str) -> bool:
+    """Whether a link to a record that exists nowhere is refused (else: a warning)."""
+    return (table, column) in REQUIRED_REFERENCES
 
 
 class Kind:

@@ -110,9 +110,13 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
             "No %(table)s with id %(id)s exists in this file or in the directory."
         ),
         "soft_missing_reference": _(
-            "%(table)s %(id)s is not in this file or in the directory; the link is kept as given."
+            "No %(table)s with id %(id)s is in this file or in the directory. The row is "
+            "imported and keeps the id; the link is made when that %(table)s is imported."
         ),
-        "no_parent": _("This %(table)s is not attached to anything; it needs one of: %(fields)s."),
+        "no_parent": _(
+            "This %(table)s is not attached to anything (%(fields)s): it is kept as given "
+            "but shown nowhere."
+        ),
         "confidential_needs_note": _(
             "A confidential location must say how people can reach it "
             "(confidential_access_note), for example “Call the 24-hour line”."
@@ -247,6 +251,8 @@ class Record:
     clears: set[str] = dataclasses.field(default_factory=set)
     # Foreign-key attnames the file states (from nesting, or a CSV column).
     stated_fks: set[str] = dataclasses.field(default_factory=set)
+    # Links to records that exist nowhere (HSDS column name → id), kept with the row.
+    unresolved: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Collector:
@@ -844,14 +850,18 @@ def check_references(collector: Collector) -> None:
                 continue
             if value in existing.get(target, set()):
                 continue
-            soft = (record.table, column.name) in hsds.SOFT_REFERENCES
-            problem = record.source.problem(
-                "soft_missing_reference" if soft else "missing_reference",
-                column.name,
-                table=target,
-                id=value,
+            if hsds.link_required(record.table, column.name):
+                report.error(
+                    record.source.problem("missing_reference", column.name, table=target, id=value)
+                )
+                continue
+            report.warn(
+                record.source.problem("soft_missing_reference", column.name, table=target, id=value)
             )
-            (report.warn if soft else report.error)(problem)
+            # The foreign key stays empty (nothing may follow a broken link); the id is
+            # kept with the row, for exports and for the import that brings the record.
+            record.values[column.attname] = None
+            record.unresolved[column.name] = str(value)
     _check_polymorphic_links(collector)
 
 
@@ -871,8 +881,12 @@ def _check_polymorphic_links(collector: Collector) -> None:
     for record in collector.records.get("attribute", {}).values():
         link_id = record.values.get("link_id")
         if link_id is not None and link_id not in in_file and link_id not in found:
-            collector.report.error(
-                record.source.problem("missing_reference", "link_id", table="record", id=link_id)
+            # Not a foreign key: the attribute keeps the id and applies to the record
+            # once it is imported. Until then nothing reaches it (readers go by link_id).
+            collector.report.warn(
+                record.source.problem(
+                    "soft_missing_reference", "link_id", table="record", id=link_id
+                )
             )
         entity = record.values.get("link_entity", "")
         if entity and entity not in models.LinkEntity.values:
@@ -954,9 +968,13 @@ def check_profile_rules(instance: Model, record: Record, report: ImportReport) -
         is_url = model_field is not None and model_field.get_internal_type() == "URLField"
         if is_url and value and not _URI.match(value):
             report.error(source.problem("invalid_url", column.name, value=value))
-    parents = profile.PARENT_COLUMNS.get(table)
-    if parents and not any(getattr(instance, name) is not None for name in parents):
-        report.error(
+    parents = _BELONGS_TO.get(table)
+    waiting = set(getattr(instance, "unresolved_links", None) or {})
+    if parents and not any(
+        getattr(instance, name) is not None or name in waiting for name in parents
+    ):
+        # HSDS allows it (no link column is required): kept for the round trip.
+        report.warn(
             source.problem(
                 "no_parent", table=table, fields=", ".join(n.removesuffix("_id") for n in parents)
             )
@@ -964,6 +982,15 @@ def check_profile_rules(instance: Model, record: Record, report: ImportReport) -
     for column in spec.foreign_keys:
         if not column.nullable and getattr(instance, column.attname) is None:
             report.error(source.problem("required", column.name, field=column.name))
+
+
+# What a row of these tables belongs to (any one of the columns).
+_BELONGS_TO: dict[str, tuple[str, ...]] = {
+    **profile.PARENT_COLUMNS,
+    "cost_option": ("service_id",),
+    "required_document": ("service_id",),
+    "service_capacity": ("service_id",),
+}
 
 
 def _valid_zone(name: str) -> bool:
@@ -1041,6 +1068,7 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                     setattr(instance, column.attname, record.values[column.attname])
                 elif column.attname in record.clears:
                     setattr(instance, column.attname, _empty_value(column))
+            _keep_unresolved_links(instance, record, spec, is_new)
             if table == "schedule" and instance.iana_timezone:  # type: ignore[attr-defined]
                 # The numeric offset is derived from the zone on export (it changes with
                 # daylight saving); the zone name is what counts.
@@ -1073,6 +1101,18 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                 progress("checking", done, total)
     _check_term_codes(collector, plan, report)
     return plan
+
+
+def _keep_unresolved_links(
+    instance: Model, record: Record, spec: hsds.TableSpec, is_new: bool
+) -> None:
+    """The row's waiting links: what the file states replaces what was kept before."""
+    links: dict[str, str] = {} if is_new else dict(instance.unresolved_links or {})  # type: ignore[attr-defined]
+    for column in spec.foreign_keys:
+        if column.attname in record.values or getattr(instance, column.attname) is not None:
+            links.pop(column.name, None)
+    links.update(record.unresolved)
+    instance.unresolved_links = links or None  # type: ignore[attr-defined]
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -1134,6 +1174,7 @@ def _write(plan: Plan, collector: Collector, progress: ProgressCallback | None) 
         if progress:
             progress("writing", hsds.TABLE_ORDER.index(table) + 1, len(hsds.TABLE_ORDER))
     _remove_unlisted(collector, plan)
+    _make_waiting_links(collector, plan, now)
     touched = plan.touched_services
     if touched:
         for batch in hsds.chunked(sorted(touched), 900):
@@ -1141,6 +1182,41 @@ def _write(plan: Plan, collector: Collector, progress: ProgressCallback | None) 
             models.Service.objects.filter(pk__in=batch).exclude(
                 pk__in=plan.stated_last_modified
             ).update(last_modified=now)
+
+
+def _make_waiting_links(collector: Collector, plan: Plan, now: dt.datetime) -> None:
+    """Rows of earlier imports that wait for a record this import brings get their link."""
+    brought = {table: {row.pk for row in rows} for table, rows in plan.creates.items() if rows}
+    if not brought:
+        return
+    report = collector.report
+    for table in hsds.TABLE_ORDER:
+        spec = hsds.spec(table)
+        columns = [c for c in spec.foreign_keys if c.references in brought]
+        if not columns:
+            continue
+        in_file = collector.records.get(table, {})
+        # Few rows wait (an import warns about each), so this reads little.
+        waiting = spec.model._default_manager.filter(unresolved_links__isnull=False)
+        for row in waiting.order_by("pk").iterator():
+            if row.pk in in_file:
+                continue  # planned with the file's own values
+            links = dict(row.unresolved_links or {})  # type: ignore[attr-defined]
+            made: dict[str, Any] = {}
+            for column in columns:
+                target = hsds.uuid_or_none(links.get(column.name))
+                if target is not None and target in brought[column.references or ""]:
+                    made[column.attname] = target
+                    del links[column.name]
+            if not made:
+                continue
+            for attname, target in made.items():
+                setattr(row, attname, target)
+            spec.model._default_manager.filter(pk=row.pk).update(
+                **made, unresolved_links=links or None, updated_at=now
+            )
+            report.updated[table] += 1
+            plan.touched_services |= _services_touched(table, row)
 
 
 def _remove_unlisted(collector: Collector, plan: Plan) -> None:
@@ -1184,10 +1260,11 @@ def _remove_unlisted(collector: Collector, plan: Plan) -> None:
             if table == "location":
                 model._default_manager.filter(pk=row.pk).update(**{attname: None})
                 continue
+            waiting = set(row.unresolved_links or {})  # type: ignore[attr-defined]
             remaining = [
                 name
                 for name in parent_columns
-                if name != attname and getattr(row, name) is not None
+                if name != attname and (getattr(row, name) is not None or name in waiting)
             ]
             if table in {"attribute", "metadata"} or not remaining or attname not in parent_columns:
                 to_delete.append(row.pk)
@@ -1207,7 +1284,8 @@ def _delete_rows(table: str, ids: list[uuid.UUID], report: ImportReport, plan: P
             if getattr(field, "related_model", None) is not hsds.TABLE_MODELS[table]:
                 continue
             for row in other._default_manager.filter(**{f"{column}__in": ids}):
-                if any(getattr(row, c) is not None for c in columns if c != column):
+                waiting = set(row.unresolved_links or {})  # type: ignore[attr-defined]
+                if any(getattr(row, c) is not None or c in waiting for c in columns if c != column):
                     other._default_manager.filter(pk=row.pk).update(**{column: None})
     for row in hsds.TABLE_MODELS[table]._default_manager.filter(pk__in=ids):
         plan.touched_services |= _services_touched(table, row)

@@ -7,9 +7,13 @@ are marked ``# profile`` and documented as JSON merge patches in ``docs/hsds-pro
 
 Children that HSDS lets hang from several parents at once (a phone may belong to a
 service, one of its locations and a contact, all at the same time) keep one nullable
-foreign key per parent, exactly like the HSDS tabular format, with a check constraint
-that at least one is set. ``attribute`` and ``metadata`` point at any table by
-``link_id`` / ``resource_id`` (a UUID without a foreign key), as in HSDS.
+foreign key per parent, exactly like the HSDS tabular format. HSDS requires none of
+them, so a row may (rarely: an import that names a parent we do not hold) belong to
+nothing; readers reach these rows through their parents only, so such a row is shown
+nowhere. A link to a record the directory does not hold is never stored in a foreign
+key: the id waits in ``unresolved_links`` until that record arrives.
+``attribute`` and ``metadata`` point at any table by ``link_id`` / ``resource_id``
+(a UUID without a foreign key), as in HSDS.
 
 Models are thin: writes go through ``services.py`` / ``importing.py``; public reads
 through ``selectors.py``, which is where confidential data is withheld.
@@ -163,17 +167,16 @@ class HSDSModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     # Internal bookkeeping, never exported: when our copy last changed.
     updated_at = models.DateTimeField(auto_now=True)
+    # Links HSDS lets point at a record we do not hold (yet): {"organization_id": "<uuid>"},
+    # by HSDS column name. The foreign key stays empty, so nothing ever follows a broken
+    # link; exports write the id back, and an import that brings the record makes the
+    # link. None when every link is made (see docs/decisions/unresolved-hsds-links.md).
+    unresolved_links = models.JSONField(
+        _("links to records not in the directory"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True
-
-
-def _one_of(*fields: str) -> Q:
-    """At least one of ``fields`` is not null."""
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__isnull": False})
-    return condition
 
 
 def _nullable_fk(to: str, related_name: str, verbose_name: StrOrPromise) -> Any:
@@ -204,13 +207,12 @@ class Organization(HSDSModel):
     legal_status = models.CharField(_("legal status"), max_length=200, blank=True)
     logo = models.CharField(_("logo"), max_length=2000, blank=True)
     uri = models.URLField(_("URI"), max_length=2000, blank=True)
-    # HSDS allows a parent outside the data set, so no database constraint.
+    # HSDS allows a parent outside the data set: its id then waits in unresolved_links.
     parent_organization = models.ForeignKey(
         "self",
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
+        on_delete=models.SET_NULL,
         related_name="child_organizations",
         verbose_name=_("parent organization"),
     )
@@ -555,12 +557,6 @@ class Contact(HSDSModel):
         ordering = ["name", "id"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        constraints = [
-            models.CheckConstraint(
-                condition=_one_of("organization", "service", "service_at_location", "location"),
-                name="dir_contact_has_parent",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.name or str(self.id)
@@ -590,12 +586,6 @@ class Phone(HSDSModel):
         verbose_name_plural = _("phones")
         constraints = [
             models.CheckConstraint(
-                condition=_one_of(
-                    "location", "service", "organization", "contact", "service_at_location"
-                ),
-                name="dir_phone_has_parent",
-            ),
-            models.CheckConstraint(
                 condition=Q(call_outcome__in=["", *CallOutcome.values]),
                 name="dir_phone_call_outcome_valid",
             ),
@@ -624,10 +614,6 @@ class Language(HSDSModel):
         verbose_name_plural = _("languages")
         constraints = [
             models.CheckConstraint(
-                condition=_one_of("service", "location", "phone"),
-                name="dir_language_has_parent",
-            ),
-            models.CheckConstraint(
                 condition=Q(provided_by__in=["", *LanguageProvision.values]),
                 name="dir_language_provided_by_valid",
             ),
@@ -648,11 +634,6 @@ class Url(HSDSModel):
         ordering = ["label", "id"]
         verbose_name = _("URL")
         verbose_name_plural = _("URLs")
-        constraints = [
-            models.CheckConstraint(
-                condition=_one_of("organization", "service"), name="dir_url_has_parent"
-            )
-        ]
 
     def __str__(self) -> str:
         return self.url
@@ -696,10 +677,6 @@ class Schedule(HSDSModel):
         verbose_name_plural = _("schedules")
         constraints = [
             models.CheckConstraint(
-                condition=_one_of("service", "location", "service_at_location"),
-                name="dir_schedule_has_parent",
-            ),
-            models.CheckConstraint(
                 condition=Q(freq__in=["", *Frequency.values]), name="dir_schedule_freq_valid"
             ),
             models.CheckConstraint(
@@ -741,10 +718,6 @@ class ServiceArea(HSDSModel):
         verbose_name_plural = _("service areas")
         constraints = [
             models.CheckConstraint(
-                condition=_one_of("service", "service_at_location"),
-                name="dir_service_area_has_parent",
-            ),
-            models.CheckConstraint(
                 condition=Q(area_type__in=["", *AreaType.values]),
                 name="dir_service_area_type_valid",
             ),
@@ -768,7 +741,7 @@ class ServiceArea(HSDSModel):
 
 
 class CostOption(HSDSModel):
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    service = _nullable_fk("Service", "cost_options", _("service"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     option = models.TextField(_("option"), blank=True)
@@ -801,20 +774,13 @@ class Funding(HSDSModel):
         ordering = ["id"]
         verbose_name = _("funding")
         verbose_name_plural = _("funding")
-        constraints = [
-            models.CheckConstraint(
-                condition=_one_of("organization", "service"), name="dir_funding_has_parent"
-            )
-        ]
 
     def __str__(self) -> str:
         return self.source[:60]
 
 
 class RequiredDocument(HSDSModel):
-    service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="required_documents"
-    )
+    service = _nullable_fk("Service", "required_documents", _("service"))
     document = models.TextField(_("document"), blank=True)
     uri = models.URLField(_("URI"), max_length=2000, blank=True)
 
@@ -843,8 +809,17 @@ class Unit(HSDSModel):
 
 
 class ServiceCapacity(HSDSModel):
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="capacities")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="capacities")
+    # Both may be empty while the record they name is not in the directory (HSDS
+    # requires neither in its JSON form); readers take capacities with a unit only.
+    service = _nullable_fk("Service", "capacities", _("service"))
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="capacities",
+        verbose_name=_("unit"),
+    )
     available = models.DecimalField(_("available"), max_digits=12, decimal_places=2)
     maximum = models.DecimalField(
         _("maximum"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -894,13 +869,13 @@ class TaxonomyTerm(HSDSModel):
     code = models.CharField(_("code"), max_length=200, blank=True)
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"))
-    # HSDS lets a term name a parent outside the data set: no database constraint.
+    # HSDS lets a term name a parent outside the data set: its id then waits in
+    # unresolved_links.
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
+        on_delete=models.SET_NULL,
         related_name="children",
         verbose_name=_("parent term"),
     )

@@ -242,7 +242,13 @@ def load_graph(
     graph.add(
         "required_document", _fetch(models.RequiredDocument.objects.all(), "service_id", s_ids)
     )
-    capacities = _fetch(models.ServiceCapacity.objects.select_related("unit"), "service_id", s_ids)
+    # HSDS's JSON form requires a capacity's unit: one whose unit is not in the
+    # directory yet is only in the CSV package.
+    capacities = _fetch(
+        models.ServiceCapacity.objects.filter(unit__isnull=False).select_related("unit"),
+        "service_id",
+        s_ids,
+    )
     graph.add("service_capacity", capacities)
     graph.add("unit", [c.unit for c in capacities])  # type: ignore[attr-defined]
     graph.add(
@@ -311,6 +317,13 @@ def render(
         value = hsds.to_json_value(column, getattr(instance, column.attname))
         if value is not None:
             document[column.name] = value
+    waiting = getattr(instance, "unresolved_links", None)
+    if waiting:
+        # Ids of records the directory does not hold: given back as the source gave them
+        # (nesting cannot say what they link to).
+        for column in _link_columns(table, confidential):
+            if column.name in waiting and column.name not in document:
+                document[column.name] = waiting[column.name]
     if table == "schedule" and "timezone" not in document:
         offset = _current_utc_offset(instance, graph)
         if offset is not None:
@@ -351,6 +364,15 @@ def _shown_columns(table: str, confidential: bool) -> tuple[hsds.Column, ...]:
     )
 
 
+@functools.cache
+def _link_columns(table: str, confidential: bool) -> tuple[hsds.Column, ...]:
+    return tuple(
+        column
+        for column in hsds.spec(table).foreign_keys
+        if not (confidential and column.name not in CONFIDENTIAL_LOCATION_COLUMNS)
+    )
+
+
 def _current_utc_offset(schedule: Model, graph: Graph) -> float | int | None:
     """HSDS's numeric ``timezone`` for a schedule that only has an IANA zone.
 
@@ -383,7 +405,7 @@ def utc_offset_now(zone_name: str) -> float | int | None:
 def _implied_by_nesting(table: str, column: hsds.Column) -> bool:
     """Link columns are left out of JSON documents, as in the HSDS examples: nesting
     says what a row belongs to. Hierarchy links (a parent organization or term) stay."""
-    if (table, column.name) in hsds.SOFT_REFERENCES:
+    if (table, column.name) in hsds.HIERARCHY_LINKS:
         return False
     return column.references is not None or column.name in {"link_id", "resource_id"}
 

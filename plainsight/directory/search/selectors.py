@@ -138,7 +138,11 @@ def public_service(
             "languages",
             "service_areas",
             Prefetch(
-                "capacities", queryset=directory.ServiceCapacity.objects.select_related("unit")
+                "capacities",
+                # A capacity whose unit is not in the directory yet says nothing readable.
+                queryset=directory.ServiceCapacity.objects.filter(
+                    unit__isnull=False
+                ).select_related("unit"),
             ),
             Prefetch(
                 "service_at_locations",
@@ -239,7 +243,8 @@ def public_service(
             cap.unit.name,
             cap.updated,
         )
-        for cap in service.capacities.all()
+        for cap in service.capacities.all()  # prefetched with a unit only
+        if cap.unit is not None
     )
     delivery = tuple(
         str(directory.DeliveryMethod(method).label)

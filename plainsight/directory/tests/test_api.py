@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plainsight.directory import importing, models
+from plainsight.directory import hsds, importing, models
 from plainsight.directory.tests import factories
 from plainsight.directory.tests.conftest import (
     assert_no_secret,
@@ -112,6 +112,45 @@ def test_taxonomies_and_terms_validate(client, spec_examples):
     assert term["taxonomy_detail"]["id"] == TAXONOMY_ID
     # The example term's parent is not in the data set: it counts as a top-level term.
     assert get(client, "/api/hsds/taxonomy_terms", top_only="true")["total_items"] == 1
+
+
+def test_the_csv_example_and_its_links_to_nothing_are_served_valid(client):
+    """The CSV example names records that exist nowhere; what it holds is served valid,
+    with those ids as given, and what belongs to nothing is served nowhere."""
+    report = importing.run_import(
+        [(hsds.EXAMPLES_DIR / "csv", "csv")], file_format=models.ImportFormat.CSV
+    )
+    assert report.ok, [str(p) for p in report.errors]
+    # A known service's capacity in a unit we do not hold: HSDS's JSON needs the unit.
+    models.ServiceCapacity.objects.create(
+        service_id=SERVICE_ID,
+        unresolved_links={"unit_id": "187a37a2-7b40-11ef-9790-dbf7623d4407"},
+        available=3,
+        updated=timezone.now(),
+    )
+    for full in ("false", "true"):
+        validate_page(get(client, "/api/hsds/services", full=full), "service")
+        validate_page(
+            get(client, "/api/hsds/service_at_locations", full=full), "service_at_location"
+        )
+        validate_page(get(client, "/api/hsds/organizations", full_service=full), "organization")
+    service = get(client, f"/api/hsds/services/{SERVICE_ID}")
+    validate("service", service)
+    assert service["capacities"] == []
+    validate("organization", get(client, f"/api/hsds/organizations/{ORGANIZATION_ID}"))
+    sal = get(client, f"/api/hsds/service_at_locations/{SAL_ID}")
+    validate("service_at_location", sal)
+    assert sal["location"]["organization_id"] == "985e4a42-bd9f-4edc-911d-0243a4640aca"
+    validate_page(get(client, "/api/hsds/taxonomies"), "taxonomy")
+    validate_page(get(client, "/api/hsds/taxonomy_terms"), "taxonomy_term")
+    term = get(client, f"/api/hsds/taxonomy_terms/{TERM_ID}")
+    validate("taxonomy_term", term)
+    assert term["taxonomy_id"] == "07ff6aee-a219-438c-b694-d2fcb6c5373b"
+    assert term["parent_id"] == "0bc248fa-dc27-4650-9ba4-8f1a24ef16a2"
+    assert "taxonomy_detail" not in term
+    # The attribute applies to a record nobody holds: no document carries it.
+    assert "f28dd44b-0c4d-479f-8e90-4c52219a8b3c" not in json.dumps(service)
+    assert "ae58cc39-8b70-4ab1-8aea-786882e5ac8e" not in json.dumps(sal)
 
 
 def test_unknown_ids_are_404_with_a_message(client, spec_examples):

@@ -360,7 +360,7 @@ def service_capacity_update(
     with transaction.atomic():
         capacity = (
             directory.ServiceCapacity.objects.select_for_update()
-            .filter(service=service)
+            .filter(service=service, unit__isnull=False)
             .order_by("pk")
             .first()
         )

@@ -73,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "stale_days": selectors.stale_after_days(),
             "report_count": selectors.pending_reports_for(user).count(),
             "capacity_services": permissions.capacity_services_for(user)
-            .filter(capacities__isnull=False)
+            .filter(capacities__unit__isnull=False)
             .distinct()
             .order_by("name")[:20],
             "is_coordinator": permissions.is_coordinator(user),
@@ -102,7 +102,7 @@ def _service_context(request: HttpRequest, service: directory.Service) -> dict[s
         "can_edit": permissions.can_edit_service(request.user, service),
         "verify_form": VerifyForm(),
         "capacity_form": CapacityForm(initial={"available": _capacity_value(service)}),
-        "capacity": service.capacities.select_related("unit").order_by("pk").first(),
+        "capacity": _capacity(service),
         "verifications": VerificationLog.objects.filter(service=service).select_related(
             "verified_by"
         )[:10],
@@ -113,8 +113,16 @@ def _service_context(request: HttpRequest, service: directory.Service) -> dict[s
     }
 
 
+def _capacity(service: directory.Service) -> directory.ServiceCapacity | None:
+    """The capacity staff keep up to date: one with a unit (an import may also hold one
+    whose unit is not in the directory yet; it is only exported)."""
+    return (
+        service.capacities.filter(unit__isnull=False).select_related("unit").order_by("pk").first()
+    )
+
+
 def _capacity_value(service: directory.Service) -> int | None:
-    capacity = service.capacities.order_by("pk").first()
+    capacity = _capacity(service)
     return int(capacity.available) if capacity is not None else None
 
 
@@ -216,7 +224,7 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
             attach_errors(form, error)
         else:
             saved = True
-    capacity = service.capacities.select_related("unit").order_by("pk").first()
+    capacity = _capacity(service)
     if request.headers.get("HX-Request"):
         return render(
             request,

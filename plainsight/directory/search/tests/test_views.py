@@ -299,3 +299,35 @@ def test_open_now_on_a_listing_follows_the_clock(client, kern):
 def test_missing_or_defunct_listings_are_not_found(client, kern, key):
     assert client.get(service_url(key)).status_code == 404
     assert client.get(service_url(key) + "print/").status_code == 404
+
+
+# --- Imported rows that link to records nobody holds ---------------------------------
+
+
+def test_an_imported_listing_whose_links_lead_nowhere_still_shows(client):
+    """The HSDS CSV example links rows to records that exist nowhere (kept for the round
+    trip); a capacity in a unit we do not hold is not shown, and nothing breaks."""
+    from django.utils import timezone
+
+    from plainsight.directory import hsds, importing, models
+
+    report = importing.run_import(
+        [(hsds.EXAMPLES_DIR / "csv", "csv")], file_format=models.ImportFormat.CSV
+    )
+    assert report.ok, [str(p) for p in report.errors]
+    service_id = "ac148810-d857-441c-9679-408f346de14b"
+    models.ServiceCapacity.objects.create(
+        service_id=service_id,
+        unresolved_links={"unit_id": "187a37a2-7b40-11ef-9790-dbf7623d4407"},
+        available=7,
+        updated=timezone.now(),
+        description="Rooms in a unit nobody knows",
+    )
+    for language in ("en", "es"):
+        response = client.get(f"/{language}/find-help/service/{service_id}/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Community Counselling" in html
+        assert "187a37a2" not in html and "Beds available" not in html
+        assert "Rooms in a unit" not in html
+        assert client.get(f"/{language}/find-help/").status_code == 200

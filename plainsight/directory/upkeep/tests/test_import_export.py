@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from plainsight.accounts.tests.factories import enrol_totp, has_totp
 from plainsight.audit.models import AuditEvent
@@ -207,6 +208,38 @@ def test_a_csv_package_with_broken_rows_lists_every_error_and_writes_nothing(
     ]
     assert all(row[3] for row in rows)  # each with its reason
     assert not AuditEvent.objects.filter(action="directory.import").exists()
+
+
+def test_the_spec_csv_example_imports_and_its_page_lists_every_warning(world, immediate_tasks):
+    """Links to records that exist nowhere are warnings, each named on the job's page."""
+    folder = hsds.EXAMPLES_DIR / "csv"
+    package = zipped({path.name: path.read_text() for path in sorted(folder.glob("*.csv"))})
+    client = staff(world.coordinator)
+    with immediate_tasks(execute=True):
+        response = client.post(url("import_create"), upload("hsds-example.zip", package))
+    job = _job_of(response)
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.SUCCEEDED, job.errors
+    dangling = [w for w in job.warnings if w["code"] == "soft_missing_reference"]
+    assert len(dangling) == 11
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="warnings"' in html
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", html)
+    assert ("locations.csv", "2", "organization_id") in {row[:3] for row in rows}
+    assert any(
+        "985e4a42-bd9f-4edc-911d-0243a4640aca" in row[3] and "organization" in row[3]
+        for row in rows
+    )
+    # The imported service's staff page, with a capacity in a unit nobody holds.
+    models.ServiceCapacity.objects.create(
+        service_id="ac148810-d857-441c-9679-408f346de14b",
+        unresolved_links={"unit_id": "187a37a2-7b40-11ef-9790-dbf7623d4407"},
+        available=5,
+        updated=timezone.now(),
+    )
+    page = client.get(url("service", "ac148810-d857-441c-9679-408f346de14b"))
+    assert page.status_code == 200
+    assert client.get(url("home")).status_code == 200
 
 
 def test_a_dry_run_writes_nothing_and_asks_for_the_file_again(world, immediate_tasks):

@@ -228,7 +228,8 @@ def test_beds_available_are_updated_by_any_member_of_the_provider(world):
     capacity = services.service_capacity_update(
         actor=world.alliance_advocate, service=world.shelter, available=3
     )
-    assert capacity.unit.name == "bed" and capacity.available == Decimal(3)
+    assert capacity.unit is not None and capacity.unit.name == "bed"
+    assert capacity.available == Decimal(3)
     capacity.maximum = Decimal(10)
     capacity.save()
     services.service_capacity_update(
