@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from plainsight.accounts.access import ANY_STAFF, Scope, staff_view
 from plainsight.core.forms import attach_errors
-from plainsight.directory import hsds, importing
+from plainsight.directory import hsds, importing, units
 from plainsight.directory import models as directory
 from plainsight.directory import services as directory_services
 from plainsight.directory.upkeep import permissions, selectors, services
@@ -102,7 +102,7 @@ def _service_context(request: HttpRequest, service: directory.Service) -> dict[s
         "can_edit": permissions.can_edit_service(request.user, service),
         "verify_form": VerifyForm(),
         "capacity_form": CapacityForm(initial={"available": _capacity_value(service)}),
-        "capacity": service.capacities.select_related("unit").order_by("pk").first(),
+        **_capacity_now(service),
         "verifications": VerificationLog.objects.filter(service=service).select_related(
             "verified_by"
         )[:10],
@@ -111,6 +111,13 @@ def _service_context(request: HttpRequest, service: directory.Service) -> dict[s
             sal.location for sal in service.service_at_locations.select_related("location")
         ],
     }
+
+
+def _capacity_now(service: directory.Service) -> dict[str, Any]:
+    """The listing's capacity, and how much is free in the reader's language ("3 camas")."""
+    capacity = service.capacities.select_related("unit").order_by("pk").first()
+    amount = units.amount_text(capacity.available, capacity.unit.name) if capacity else ""
+    return {"capacity": capacity, "capacity_amount": amount}
 
 
 def _capacity_value(service: directory.Service) -> int | None:
@@ -216,12 +223,11 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
             attach_errors(form, error)
         else:
             saved = True
-    capacity = service.capacities.select_related("unit").order_by("pk").first()
     if request.headers.get("HX-Request"):
         return render(
             request,
             "directory_upkeep/_capacity_form.html",
-            {"service": service, "capacity_form": form, "capacity": capacity, "saved": saved},
+            {"service": service, "capacity_form": form, "saved": saved, **_capacity_now(service)},
         )
     if saved:
         messages.success(request, _("Beds available were updated."))

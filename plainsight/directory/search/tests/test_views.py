@@ -299,3 +299,29 @@ def test_open_now_on_a_listing_follows_the_clock(client, kern):
 def test_missing_or_defunct_listings_are_not_found(client, kern, key):
     assert client.get(service_url(key)).status_code == 404
     assert client.get(service_url(key) + "print/").status_code == 404
+
+
+def test_beds_available_read_in_the_visitors_language(client, kern):
+    english = client.get(service_url("alliance_shelter")).content.decode()
+    assert "Available now: 11 beds" in english
+    spanish = client.get(service_url("alliance_shelter", "es")).content.decode()
+    assert "Disponible ahora: 11 camas" in spanish
+    assert "bed" not in spanish.lower()
+    printed = client.get(service_url("alliance_shelter", "es") + "print/").content.decode()
+    assert "Disponible ahora: 11 camas" in printed
+
+
+def test_one_bed_is_singular_and_an_unknown_unit_keeps_its_name(client, kern):
+    from plainsight.directory import models as m
+
+    capacity = m.ServiceCapacity.objects.get(service_id=uid("service", "alliance_shelter"))
+    capacity.available = 1
+    capacity.save()
+    assert "Available now: 1 bed <" in client.get(service_url("alliance_shelter")).content.decode()
+    assert "Disponible ahora: 1 cama <" in (
+        client.get(service_url("alliance_shelter", "es")).content.decode()
+    )
+    m.Unit.objects.filter(pk=capacity.unit_id).update(name="literas")  # imported, not known
+    for language in ("en", "es"):
+        html = client.get(service_url("alliance_shelter", language)).content.decode()
+        assert "1 literas" in html
