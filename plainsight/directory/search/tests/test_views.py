@@ -7,6 +7,7 @@ import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,13 +90,17 @@ def _every_filter() -> dict[str, str]:
     from plainsight.directory.search.forms import FindHelpForm
 
     form = FindHelpForm(language="en")
-    first_value = lambda name: next(v for v, _label in form.fields[name].choices if v)  # noqa: E731
+
+    def first_value(name: str) -> str:
+        choices: Any = getattr(form.fields[name], "choices", [])
+        return next(str(value) for value, _label in choices if value)
+
     return {
         "near": "93301",
         "radius": "50",
         "serves_area": "on",
-        "category": str(first_value("category")),
-        "language": str(first_value("language")),
+        "category": first_value("category"),
+        "language": first_value("language"),
         "age": "17",
         "open_now": "on",
         "free": "on",
