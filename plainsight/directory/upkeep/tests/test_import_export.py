@@ -545,6 +545,7 @@ def test_exports_are_deleted_when_they_expire(world, immediate_tasks):
 
     client = staff(world.coordinator, reauthenticated=True)
     job = _export(client, "csv", immediate_tasks)
+    assert job.finished_at is not None
     assert job.expires_at == job.finished_at + services.EXPORT_KEEP
     assert _stored_exports() == [str(job.pk)]
     with immediate_tasks(execute=True):
