@@ -1014,8 +1014,11 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(models.Model):
-    """One upload to import, run by a task. The task receives only this row's id."""
+class DirectoryJob(models.Model):
+    """What import and export jobs share: a row that a task runs, knowing only its id,
+    with its progress for the page that follows it. ``file_name`` is a name in the
+    default storage (never a path outside it), which no URL serves: the upload to
+    import, or the export to download through its staff view."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -1027,26 +1030,39 @@ class ImportJob(models.Model):
         related_name="+",
     )
     format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices)
-    # A name in the default storage (never a path outside it).
     file_name = models.CharField(_("stored file"), max_length=500)
-    dry_run = models.BooleanField(_("dry run"), default=False)
     # JSON only: the HSDS record type of the documents ("" = detect from their keys).
     entity = models.CharField(_("record type"), max_length=64, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
-    )
+    # Each kind of job names its own statuses; all begin "pending", then "running", and
+    # a run that crashes ends "failed".
+    status = models.CharField(_("status"), max_length=16, default="pending")
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
-    # [{"file", "row", "field", "message"}, …] — about directory data, never about people.
-    errors = models.JSONField(default=list, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    # {"created": {"service": 3, …}, "updated": {…}, "unchanged": {…}}
     summary = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportJob(DirectoryJob):
+    """One upload to import, run by a task. The task receives only this row's id."""
+
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    # [{"file", "row", "field", "message"}, …] — about directory data, never about people.
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    # summary: {"created": {"service": 3, …}, "updated": {…}, "unchanged": {…}}
+
+    class Meta(DirectoryJob.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         constraints = [
@@ -1058,5 +1074,41 @@ class ImportJob(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.format} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Deleted (expired)")
+
+
+class ExportJob(DirectoryJob):
+    """One export of the whole directory for the coordinator who asked for it, built by
+    a task (which receives only this row's id) and kept until ``expires_at``."""
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    # summary: {"count": documents or files written, "bytes": size of the file}
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta(DirectoryJob.Meta):
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="dir_export_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=ImportFormat.values), name="dir_export_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.READY) | Q(expires_at__isnull=False),
+                name="dir_export_ready_expires",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="dir_export_by_created"),
+            models.Index(fields=["status", "expires_at"], name="dir_export_status_expires"),
+        ]

@@ -1,19 +1,28 @@
-"""Directory writes that other code calls: import jobs and exports.
+"""Directory writes that other code calls: import and export jobs, exports.
 
 Views, tasks and management commands go through these functions; each change is
 audited in the same transaction. The import itself (checks, then one all-or-nothing
-write) lives in ``importing.py``.
+write) lives in ``importing.py``, the export's files in ``exporting.py``.
+
+Import and export jobs run the same way: a row (``DirectoryJob``) created with an audit
+event, one task enqueued with the row's id once it commits, a run that claims the row
+(pending → running, so a second run does nothing), progress stored on the row for the
+page that follows it, and the outcome stored there too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
+import tempfile
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Model
@@ -23,13 +32,24 @@ from django.utils.text import get_valid_filename
 
 from plainsight.audit.services import audit_record
 from plainsight.directory import exporting, hsds, importing, models
-from plainsight.directory.models import ImportFormat, ImportJob, ImportStatus
+from plainsight.directory.models import (
+    DirectoryJob,
+    ExportJob,
+    ExportStatus,
+    ImportFormat,
+    ImportJob,
+    ImportStatus,
+)
 
 if TYPE_CHECKING:
     from plainsight.accounts.models import User
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 STORAGE_PREFIX = "directory-imports"
+EXPORT_STORAGE_PREFIX = "directory-exports"
+# How long a finished export waits for its download before it is deleted. A copy of
+# the whole directory should not linger on the server, even without confidential data.
+EXPORT_KEEP = dt.timedelta(hours=24)
 
 
 class ImportRejected(ValueError):
@@ -80,23 +100,48 @@ def import_job_create(
     return job
 
 
+def _job_claim[Job: DirectoryJob](model: type[Job], job_id: uuid.UUID) -> tuple[Job, bool]:
+    """The job, and whether this call moved it from pending to running (under a row
+    lock, so that two runs of the same task never both do the work)."""
+    with transaction.atomic():
+        job = model._default_manager.select_for_update().get(pk=job_id)
+        if job.status != "pending":
+            return job, False
+        job.status = "running"
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    return job, True
+
+
+def _job_progress(model: type[DirectoryJob], job_id: uuid.UUID) -> Callable[[int, int], None]:
+    """A callback that stores a job's progress on its row, for the page following it."""
+
+    def record(done: int, total: int) -> None:
+        # Inside a transaction the row would only change at commit (and SQLite would
+        # lock): progress is stored between transactions only.
+        if not connection.in_atomic_block:
+            model._default_manager.filter(pk=job_id).update(
+                progress_done=done, progress_total=total
+            )
+
+    return record
+
+
+def _job_failed(model: type[DirectoryJob], job_id: uuid.UUID) -> None:
+    model._default_manager.filter(pk=job_id).update(status="failed", finished_at=timezone.now())
+
+
 def import_job_run(
     *, job_id: uuid.UUID, progress: importing.ProgressCallback | None = None
 ) -> ImportJob:
     """Run a pending import job once (a second call on a finished job does nothing)."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.status != ImportStatus.PENDING:
-            return job
-        job.status = ImportStatus.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+    job, claimed = _job_claim(ImportJob, job_id)
+    if not claimed:
+        return job
+    store_progress = _job_progress(ImportJob, job.pk)
 
     def record_progress(phase: str, done: int, total: int) -> None:
-        # Inside the import's transaction the row would only change at commit (and
-        # SQLite would lock): progress is stored between phases only.
-        if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+        store_progress(done, total)
         if progress is not None:
             progress(phase, done, total)
 
@@ -113,9 +158,7 @@ def import_job_run(
             progress=record_progress,
         )
     except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now()
-        )
+        _job_failed(ImportJob, job.pk)
         raise
     if report.ok:
         status = ImportStatus.VALIDATED if job.dry_run else ImportStatus.SUCCEEDED
@@ -181,6 +224,128 @@ def directory_export(
         with target.open("w", encoding="utf-8") as stream:
             return exporting.export_json(stream, kind=kind, progress=progress)
     return len(exporting.export_csv_package(target, progress=progress))
+
+
+def export_job_create(
+    *,
+    actor: User,
+    file_format: str,
+    kind: str,
+    file_name: str,
+    enqueue: bool = True,
+) -> ExportJob:
+    """Ask for an export of the whole directory; the task builds the file (after this
+    commits) for ``actor`` alone to download. Audited."""
+    if file_format not in ImportFormat.values or kind not in ("service", "organization"):
+        raise ValueError(file_format)
+    job_id = uuid.uuid4()
+    safe_name = get_valid_filename(Path(file_name).name) or "export"
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            id=job_id,
+            created_by=actor,
+            format=file_format,
+            entity=kind,
+            # Where the file will be stored: its last part is the name it downloads as.
+            file_name=f"{EXPORT_STORAGE_PREFIX}/{job_id}/{safe_name}",
+        )
+        audit_record(
+            actor=actor,
+            action="directory.export_queued",
+            target_type="export_job",
+            target_id=job.pk,
+        )
+        if enqueue:
+            from plainsight.directory.tasks import directory_export as export_task
+
+            transaction.on_commit(lambda: export_task.enqueue(job_id=str(job_id)))
+    return job
+
+
+def export_job_run(*, job_id: uuid.UUID) -> ExportJob:
+    """Build a pending export's file once (a second call on a started job does nothing).
+
+    The file is written to a private temporary folder, then kept in the default storage
+    (which no URL serves) until it expires; ``directory_export`` withholds confidential
+    places and audits the export.
+    """
+    job, claimed = _job_claim(ExportJob, job_id)
+    if not claimed:
+        return job
+    name = Path(job.file_name).name
+    try:
+        with tempfile.TemporaryDirectory(prefix="directory-export-") as folder:
+            target = Path(folder) / name
+            count = directory_export(
+                actor=job.created_by,
+                target=target,
+                file_format=job.format,
+                kind=job.entity or "service",
+                progress=_job_progress(ExportJob, job.pk),
+            )
+            size = target.stat().st_size
+            with target.open("rb") as handle:
+                stored = default_storage.save(job.file_name, File(handle, name=name))
+    except Exception:
+        _job_failed(ExportJob, job.pk)
+        raise
+    finished = timezone.now()
+    job.refresh_from_db(fields=["progress_total"])
+    job.status = ExportStatus.READY
+    job.file_name = stored
+    job.summary = {"count": count, "bytes": size}
+    job.progress_done = job.progress_total = max(job.progress_total, 1)
+    job.finished_at = finished
+    job.expires_at = finished + EXPORT_KEEP
+    job.save()
+    return job
+
+
+def export_job_downloaded(*, actor: User, job: ExportJob) -> None:
+    """Audit one download of a finished export (the view streams the file)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="directory.export_downloaded",
+            target_type="export_job",
+            target_id=job.pk,
+        )
+
+
+def export_jobs_purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of exports past their expiry; their rows stay, marked expired.
+
+    Audited; running twice is harmless. Returns how many exports were deleted.
+    """
+    now = now or timezone.now()
+    purged = 0
+    expired = ExportJob.objects.filter(status=ExportStatus.READY, expires_at__lte=now)
+    for job_id in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = (
+                ExportJob.objects.select_for_update()
+                .filter(pk=job_id, status=ExportStatus.READY)
+                .first()
+            )
+            if job is None:
+                continue
+            job.status = ExportStatus.EXPIRED
+            job.save(update_fields=["status"])
+            audit_record(
+                actor=None,
+                action="directory.export_expired",
+                target_type="export_job",
+                target_id=job.pk,
+            )
+            # Deleted once the row says so: a download starting now is refused.
+            transaction.on_commit(functools.partial(default_storage.delete, job.file_name))
+        purged += 1
+    # Exports whose run never finished (a worker that died) are given up after as long.
+    ExportJob.objects.filter(
+        status__in=(ExportStatus.PENDING, ExportStatus.RUNNING),
+        created_at__lte=now - EXPORT_KEEP,
+    ).update(status=ExportStatus.FAILED, finished_at=now)
+    return purged
 
 
 def directory_record_delete(*, actor: User | None, instance: Model) -> int:

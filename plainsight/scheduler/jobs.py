@@ -14,7 +14,7 @@ from datetime import time, timedelta
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from plainsight.scheduler.schedules import Daily, Schedule
+from plainsight.scheduler.schedules import Daily, Every, Schedule
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,13 @@ JOBS: tuple[PeriodicJob, ...] = (
         function="plainsight.keys.jobs.expired_links_purge",
         schedule=Daily(at=time(4, 0)),
         late_after=timedelta(days=3),
+    ),
+    PeriodicJob(
+        name="directory.purge_expired_exports",
+        label=_("The hourly clean-up of expired directory exports"),
+        function="plainsight.directory.jobs.expired_exports_purge",
+        schedule=Every(interval=timedelta(hours=1)),
+        late_after=timedelta(days=2),
     ),
     PeriodicJob(
         name="scheduler.prune_history",

@@ -327,11 +327,52 @@ def test_filters_narrow_the_results(visit: Visit) -> None:
     visit.search(kind=text["emergency_shelter"])
     assert sorted(visit.result_names()) == sorted([text[SHELTER], text[DESERT_SHELTER]])
     expect(page.get_by_label(text["kind"])).to_have_value(demo.uid("term:emergency-shelter"))
+    # Filters alone may travel in a link that can be bookmarked or shared, with
+    # JavaScript on (the results shown in place, the address replaced) or off.
+    assert page.url.startswith(visit.url() + "?category="), page.url
+    visit.assert_no_address_has(text["query"])
+
+
+def test_a_search_by_filters_alone_has_an_address_to_share(visit: Visit) -> None:
+    page, text = visit.page, visit.text
+    visit.open(visit.url())
+    entries = page.evaluate("history.length")
+    visit.search(near="93301", kind=text["emergency_shelter"])
+    shared = page.url
+    assert shared.startswith(visit.url() + "?"), shared
+    assert "category=" + demo.uid("term:emergency-shelter") in shared
+    assert "near=93301" in shared
+    names = visit.result_names()
+    assert names == [text[SHELTER]], "Ridgecrest is more than 25 miles away"
     if visit.javascript:
-        assert page.url == visit.url()  # the results were shown in place
-    else:
-        # Filters alone may travel in a link that can be bookmarked or shared.
-        assert page.url.startswith(visit.url() + "?category="), page.url
+        # The address was replaced, not added to, and the history keeps no state.
+        assert page.evaluate("history.length") == entries
+        assert page.evaluate("history.state") is None
+
+    # The address gives the same results on reload and to someone it is sent to.
+    page.reload()
+    expect(visit.results_heading).to_be_visible()
+    assert visit.result_names() == names
+    other = visit.browser.new_page(
+        viewport=PHONE, java_script_enabled=visit.javascript, locale=visit.language
+    )
+    response = other.goto(shared)
+    assert response is not None and response.status == 200
+    assert [n.strip() for n in other.locator("ol.results h3").all_inner_texts()] == names
+    other.close()
+
+    # Words and the same filters: the results, at the form's plain address (the filters
+    # of the earlier search are not left in it) and the words nowhere.
+    visit.search(text["query"], near="93301", kind=text["emergency_shelter"])
+    assert visit.result_names() == names
+    assert page.url == visit.url(), page.url
+    if visit.javascript:
+        assert page.evaluate("history.state") is None
+        assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+        # Reload shows the empty form: the words were never in the address.
+        page.reload()
+        expect(visit.search_box).to_have_value("")
+        expect(page.locator("[data-find-help-results]")).to_be_empty()
     visit.assert_no_address_has(text["query"])
 
 

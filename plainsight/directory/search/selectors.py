@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plainsight.directory import models as directory
+from plainsight.directory import units
 from plainsight.directory.search import hours, places, presentation
 from plainsight.directory.search.documents import INDEXED_STATUSES, schedule_input
 from plainsight.directory.search.translations import in_language, translated
@@ -76,7 +77,7 @@ class ServiceView:
     time_zone: str
     open_now: bool | None
     locations: tuple[LocationView, ...]
-    capacity: tuple[tuple[str, str, dt.datetime], ...] = field(default=())
+    capacity: tuple[tuple[str, dt.datetime], ...] = field(default=())  # ("3 beds", updated)
 
     @property
     def verified_text(self) -> str:
@@ -237,15 +238,12 @@ def public_service(
         )
         for lang in service.languages.all()
     )
-    capacity = tuple(
-        (
-            f"{cap.available.normalize():f}",
-            cap.unit.name,
-            cap.updated,
+    with translation.override(language or None):
+        capacity = tuple(
+            (units.amount_text(cap.available, cap.unit.name), cap.updated)
+            for cap in service.capacities.all()  # prefetched with a unit only
+            if cap.unit is not None
         )
-        for cap in service.capacities.all()  # prefetched with a unit only
-        if cap.unit is not None
-    )
     delivery = tuple(
         str(directory.DeliveryMethod(method).label)
         for method in service.delivery_methods or []

@@ -7,6 +7,11 @@ now"…) may appear in a link, so a search by filters alone is redirected to a p
 GET address that can be shared or bookmarked. Going to another page of word results
 is again a POST. A GET that carries ``q`` (someone built such a link) is redirected
 to the same address without it.
+
+With JavaScript on, ``static/js/find-help.js`` sends the same POST with ``fetch`` and
+shows the answer in place; it then puts in the address bar what this view would have
+left there (the redirect's filter address, or the form's plain address after a search
+with words), replacing the history entry and storing no state.
 """
 
 from __future__ import annotations

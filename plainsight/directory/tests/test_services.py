@@ -1,4 +1,4 @@
-"""Import jobs: stored upload, run by a task that receives only the job id, idempotent."""
+"""Import and export jobs: run by a task that receives only the job id, idempotent."""
 
 from __future__ import annotations
 
@@ -91,6 +91,67 @@ def test_progress_is_reported():
     services.import_job_run(job_id=job.pk, progress=lambda *args: seen.append(args))
     assert ("reading", 23, 23) in seen
     assert any(phase == "writing" for phase, *_ in seen)
+
+
+def test_export_job_runs_through_the_task_with_only_its_id(
+    immediate_tasks, django_capture_on_commit_callbacks, shelter
+):
+    from plainsight.accounts.tests.factories import UserFactory
+
+    coordinator = UserFactory.create()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = services.export_job_create(
+            actor=coordinator,
+            file_format=models.ImportFormat.JSON,
+            kind="service",
+            file_name="../../etc/hsds services.json",
+        )
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.status == models.ExportStatus.READY
+    assert job.file_name.startswith(f"{services.EXPORT_STORAGE_PREFIX}/{job.pk}/")
+    assert ".." not in job.file_name
+    with default_storage.open(job.file_name, "rb") as handle:
+        body = handle.read().decode()
+    assert_no_secret(body)
+    assert job.summary == {"count": models.Service.objects.count(), "bytes": len(body.encode())}
+    actions = list(AuditEvent.objects.values_list("action", "target_id"))
+    assert ("directory.export_queued", str(job.pk)) in actions
+    assert ("directory.export", "json") in actions
+    with pytest.raises(ValueError):
+        services.export_job_create(
+            actor=coordinator, file_format="xml", kind="service", file_name="x.xml"
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_progress_is_stored_on_the_job_as_it_runs(monkeypatch):
+    from plainsight.accounts.tests.factories import UserFactory
+
+    seen = []
+    store = services._job_progress
+
+    def watching(model, job_id):
+        record = store(model, job_id)
+
+        def both(done, total):
+            record(done, total)
+            seen.append(model.objects.values_list("progress_done", "progress_total").get())
+
+        return both
+
+    monkeypatch.setattr(services, "_job_progress", watching)
+    job = services.export_job_create(
+        actor=UserFactory.create(),
+        file_format="csv",
+        kind="service",
+        file_name="hsds.zip",
+        enqueue=False,
+    )
+    job = services.export_job_run(job_id=job.pk)
+    tables = len(hsds.table_specs())
+    assert seen[-1] == (tables, tables) and len(seen) > 1
+    assert (job.progress_done, job.progress_total) == (tables, tables)
 
 
 def test_uploads_are_checked():

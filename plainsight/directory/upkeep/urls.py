@@ -26,4 +26,6 @@ urlpatterns = [
     path("imports/new/", views.import_create, name="import_create"),
     path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
     path("export/", views.export, name="export"),
+    path("export/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("export/<uuid:job_id>/download/", views.export_download, name="export_download"),
 ]

@@ -7,7 +7,6 @@ without JavaScript; htmx only makes the capacity form update in place.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -25,11 +26,12 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plainsight.accounts.access import ANY_STAFF, Scope, staff_view
 from plainsight.core.forms import attach_errors
-from plainsight.directory import hsds, importing
+from plainsight.directory import hsds, importing, units
 from plainsight.directory import models as directory
 from plainsight.directory import services as directory_services
 from plainsight.directory.upkeep import permissions, selectors, services
@@ -102,7 +104,7 @@ def _service_context(request: HttpRequest, service: directory.Service) -> dict[s
         "can_edit": permissions.can_edit_service(request.user, service),
         "verify_form": VerifyForm(),
         "capacity_form": CapacityForm(initial={"available": _capacity_value(service)}),
-        "capacity": _capacity(service),
+        **_capacity_now(service),
         "verifications": VerificationLog.objects.filter(service=service).select_related(
             "verified_by"
         )[:10],
@@ -119,6 +121,15 @@ def _capacity(service: directory.Service) -> directory.ServiceCapacity | None:
     return (
         service.capacities.filter(unit__isnull=False).select_related("unit").order_by("pk").first()
     )
+
+
+def _capacity_now(service: directory.Service) -> dict[str, Any]:
+    """The capacity, and how much is free in the reader's language ("3 camas")."""
+    capacity = _capacity(service)
+    amount = ""
+    if capacity is not None and capacity.unit is not None:
+        amount = units.amount_text(capacity.available, capacity.unit.name)
+    return {"capacity": capacity, "capacity_amount": amount}
 
 
 def _capacity_value(service: directory.Service) -> int | None:
@@ -224,12 +235,11 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
             attach_errors(form, error)
         else:
             saved = True
-    capacity = _capacity(service)
     if request.headers.get("HX-Request"):
         return render(
             request,
             "directory_upkeep/_capacity_form.html",
-            {"service": service, "capacity_form": form, "capacity": capacity, "saved": saved},
+            {"service": service, "capacity_form": form, "saved": saved, **_capacity_now(service)},
         )
     if saved:
         messages.success(request, _("Beds available were updated."))
@@ -498,33 +508,95 @@ def import_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     return render(request, "directory_upkeep/import_job.html", context)
 
 
+EXPORT_UNFINISHED = frozenset({directory.ExportStatus.PENDING, directory.ExportStatus.RUNNING})
+
+
+def _exports_of(user: Any) -> Any:
+    """A coordinator's own exports: nobody else may follow or download them."""
+    return directory.ExportJob.objects.filter(created_by=user)
+
+
+def _export_gone(job: directory.ExportJob) -> bool:
+    """The export's file was deleted, or is past its time and about to be."""
+    return job.status == directory.ExportStatus.EXPIRED or (
+        job.status == directory.ExportStatus.READY
+        and job.expires_at is not None
+        and job.expires_at <= timezone.now()
+    )
+
+
+def _export_context(job: directory.ExportJob) -> dict[str, Any]:
+    return {
+        "job": job,
+        "name": Path(job.file_name).name,
+        "finished": job.status not in EXPORT_UNFINISHED,
+        "gone": _export_gone(job),
+        "percent": (
+            round(100 * job.progress_done / job.progress_total) if job.progress_total else None
+        ),
+    }
+
+
+# Every export page asks who is there when the last sign-in is old: they lead to a copy
+# of the whole directory.
 @staff_view(
     roles=IMPORT_EXPORT_ROLES,
     scope=Scope.NONE,
-    # A download of the whole directory: asks who is there when the last sign-in is old.
     reauthenticate=True,
     methods=("GET", "HEAD", "POST"),
 )
 def export(request: HttpRequest) -> HttpResponseBase:
-    """Download the directory as HSDS JSON or the CSV package (the export service
-    withholds confidential locations and audits the export)."""
-    if request.method != "POST":
-        return render(request, "directory_upkeep/export.html", {"form": ExportForm()})
-    form = ExportForm(request.POST)
-    if not form.is_valid():
-        return render(request, "directory_upkeep/export.html", {"form": form}, status=400)
-    file_format, kind, name = form.export()
-    with tempfile.TemporaryDirectory(prefix="directory-export-") as folder:
-        target = Path(folder) / name
-        directory_services.directory_export(
+    """Ask for the directory as HSDS JSON or the CSV package; the task worker builds the
+    file (withholding confidential places) and the coordinator follows it, then
+    downloads it. Lists the coordinator's own recent exports."""
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        file_format, kind, name = form.export()
+        # export_job_create audits the request; the run audits the export itself.
+        job = directory_services.export_job_create(
             actor=request.user,  # type: ignore[arg-type]
-            target=target,
             file_format=file_format,
             kind=kind,
+            file_name=name,
         )
-        # The open file outlives its folder (removed on leaving this block): the response
-        # streams it, then closes it, and nothing stays on disk.
-        handle = target.open("rb")
+        return HttpResponseRedirect(
+            reverse("directory_staff:export_job", args=[job.pk]), status=303
+        )
+    jobs = [_export_context(job) for job in _exports_of(request.user)[:10]]
+    return render(
+        request,
+        "directory_upkeep/export.html",
+        {
+            "form": form if request.method == "POST" else ExportForm(),
+            "jobs": jobs,
+            "keep_hours": int(directory_services.EXPORT_KEEP.total_seconds() // 3600),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_view(
+    roles=IMPORT_EXPORT_ROLES, scope=Scope.NONE, reauthenticate=True, methods=("GET", "HEAD")
+)
+def export_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """One export's progress, then its download link (for the coordinator who asked)."""
+    job = get_object_or_404(_exports_of(request.user), pk=job_id)
+    return render(request, "directory_upkeep/export_job.html", _export_context(job))
+
+
+@staff_view(
+    roles=IMPORT_EXPORT_ROLES, scope=Scope.NONE, reauthenticate=True, methods=("GET", "HEAD")
+)
+def export_download(request: HttpRequest, job_id: uuid.UUID) -> HttpResponseBase:
+    """The finished file, to the coordinator who asked for it only; audited."""
+    job = get_object_or_404(_exports_of(request.user), pk=job_id)
+    if job.status not in (directory.ExportStatus.READY, directory.ExportStatus.EXPIRED):
+        raise Http404(_("This export has no file to download."))
+    if _export_gone(job) or not default_storage.exists(job.file_name):
+        return render(request, "directory_upkeep/export_job.html", _export_context(job), status=410)
+    name = Path(job.file_name).name
+    handle = default_storage.open(job.file_name, "rb")
+    directory_services.export_job_downloaded(actor=request.user, job=job)  # type: ignore[arg-type]
     return FileResponse(
         handle,
         as_attachment=True,

@@ -1,10 +1,24 @@
 /* Find help: small enhancements; every feature works without this file.
    - A search sent with JavaScript on replaces the results in place (fetch, POST), so no
      form page is kept in the browser's history and Back or reload never offers to
-     "resubmit" it. Nothing is stored: no history state, no local storage.
+     "resubmit" it. The address then says what the page shows, as without JavaScript:
+     a search by filters alone gets the server's shareable address (the server answered
+     the POST with a redirect to it), which can be copied, bookmarked or reloaded; a
+     search with words gets the plain address of the form, never the words. The address
+     replaces the current history entry (no entry is added) and carries no state (null):
+     nothing typed is stored, in the history or anywhere else (no local storage).
    - "Copy link" and "Print" buttons (hidden until this file runs). */
 (function () {
   "use strict";
+
+  function showAddress(response, form) {
+    if (!window.history.replaceState) { return; }
+    var url = new URL(response.redirected ? response.url : form.action, window.location.href);
+    // Only this site's own address, and never one that carries words.
+    if (url.origin !== window.location.origin || url.searchParams.has("q")) { return; }
+    url.hash = "";
+    if (url.href !== window.location.href) { window.history.replaceState(null, "", url.href); }
+  }
 
   function swapFrom(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
@@ -39,9 +53,10 @@
       cache: "no-store",
       redirect: "follow"
     }).then(function (response) {
-      return response.text();
-    }).then(function (html) {
-      if (!swapFrom(html)) { form.submit(); }
+      return response.text().then(function (html) {
+        if (!swapFrom(html)) { form.submit(); return; }
+        showAddress(response, form);
+      });
     }).catch(function () {
       form.removeAttribute("aria-busy");
       form.submit();

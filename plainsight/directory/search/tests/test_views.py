@@ -7,11 +7,13 @@ import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.http import QueryDict
 from django.test import Client
 
 from plainsight.directory.search import views
@@ -84,6 +86,61 @@ def test_filters_alone_get_a_shareable_address(client, kern):
     assert page.status_code == 200 and "Community Food Pantry" in page.content.decode()
 
 
+def _every_filter() -> dict[str, str]:
+    from plainsight.directory.search.forms import FindHelpForm
+
+    form = FindHelpForm(language="en")
+
+    def first_value(name: str) -> str:
+        choices: Any = getattr(form.fields[name], "choices", [])
+        return next(str(value) for value, _label in choices if value)
+
+    return {
+        "near": "93301",
+        "radius": "50",
+        "serves_area": "on",
+        "category": first_value("category"),
+        "language": first_value("language"),
+        "age": "17",
+        "open_now": "on",
+        "free": "on",
+        "no_police_report": "on",
+        "any_immigration_status": "on",
+        "minors_on_their_own": "on",
+        "by_phone": "on",
+        "online": "on",
+        "sort": "distance",
+    }
+
+
+def test_every_filter_travels_in_the_shareable_address_and_the_words_never(client, kern):
+    """Filters alone: the answer to the POST (what the page's script also follows and
+    shows in the address bar) is an address with every filter, and it gives the same
+    page. With words, the page is shown at the form's own address."""
+    filters = _every_filter()
+    response = client.post(FIND_HELP, {"q": "", **filters})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith(FIND_HELP + "?")
+    assert QueryDict(location.split("?", 1)[1]).dict() == filters
+    page = client.get(location)
+    assert page.status_code == 200 and 'id="results-heading"' in page.content.decode()
+
+    with_words = client.post(FIND_HELP, {"q": "sheltr", **filters})
+    assert with_words.status_code == 200 and "Location" not in with_words.headers
+    # The script shows the form's address after a search with words: the plain one.
+    assert re.search(rf'<form method="post" action="{FIND_HELP}"', with_words.content.decode())
+
+
+def test_the_script_keeps_nothing_in_the_history_and_never_an_address_with_words():
+    script = _static("js/find-help.js").decode()
+    calls = re.findall(r"history\.(?:pushState|replaceState)\(([^,]*),", script)
+    assert calls, "the script shows a search by filters at its shareable address"
+    assert all(state.strip() == "null" for state in calls), calls
+    assert 'searchParams.has("q")' in script
+    assert "localStorage" not in script and "sessionStorage" not in script
+
+
 def test_the_search_form_is_protected_against_forged_requests(kern):
     client = Client(enforce_csrf_checks=True)
     assert client.post(FIND_HELP, {"q": "shelter"}).status_code == 403
@@ -122,6 +179,8 @@ def test_what_was_typed_is_kept_nowhere(client, kern, monkeypatch):
         client.post(FIND_HELP, {"q": f"abogado {made_up}", "page": "2"})
         client.get(FIND_HELP + f"?q={made_up}&near=93301")
         client.post("/es/find-help/", {"q": f"refugio {made_up}"})
+        # As the page's script sends it: words with every filter, redirects followed.
+        client.post(FIND_HELP, {"q": f"abogado {made_up}", **_every_filter()}, follow=True)
     haystack: list[tuple[str, bytes]] = [*database_rows(), *cache_entries()]
     haystack += [(where, text.encode()) for where, text in logs.parts()]
     for where, blob in haystack:
@@ -331,3 +390,30 @@ def test_an_imported_listing_whose_links_lead_nowhere_still_shows(client):
         assert "187a37a2" not in html and "Beds available" not in html
         assert "Rooms in a unit" not in html
         assert client.get(f"/{language}/find-help/").status_code == 200
+
+
+def test_beds_available_read_in_the_visitors_language(client, kern):
+    english = client.get(service_url("alliance_shelter")).content.decode()
+    assert "Available now: 11 beds" in english
+    spanish = client.get(service_url("alliance_shelter", "es")).content.decode()
+    assert "Disponible ahora: 11 camas" in spanish
+    assert "bed" not in spanish.lower()
+    printed = client.get(service_url("alliance_shelter", "es") + "print/").content.decode()
+    assert "Disponible ahora: 11 camas" in printed
+
+
+def test_one_bed_is_singular_and_an_unknown_unit_keeps_its_name(client, kern):
+    from plainsight.directory import models as m
+
+    capacity = m.ServiceCapacity.objects.get(service_id=uid("service", "alliance_shelter"))
+    capacity.available = 1
+    capacity.save()
+    assert "Available now: 1 bed <" in client.get(service_url("alliance_shelter")).content.decode()
+    assert "Disponible ahora: 1 cama <" in (
+        client.get(service_url("alliance_shelter", "es")).content.decode()
+    )
+    assert capacity.unit_id is not None
+    m.Unit.objects.filter(pk=capacity.unit_id).update(name="literas")  # imported, not known
+    for language in ("en", "es"):
+        html = client.get(service_url("alliance_shelter", language)).content.decode()
+        assert "1 literas" in html

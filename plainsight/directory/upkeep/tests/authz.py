@@ -6,9 +6,14 @@ so people of organization B (other than coordinators) must get 404 or 403.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from plainsight.directory.models import ImportJob
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from plainsight.directory.models import ExportJob, ExportStatus, ImportJob
 from plainsight.directory.tests.factories import (
     LocationFactory,
     OrganizationFactory,
@@ -59,4 +64,22 @@ def import_job(world: World) -> dict[str, Any]:
     job = ImportJob.objects.create(
         created_by=world.person("coordinator", "a"), format="json", file_name="x/services.json"
     )
+    return {"job_id": job.pk}
+
+
+@sample("directory_staff:export_job", "directory_staff:export_download")
+def export_job(world: World) -> dict[str, Any]:
+    # An export is for the coordinator who asked for it alone (others get 404): the
+    # matrix's coordinator of organization A asks.
+    job = ExportJob.objects.create(
+        created_by=world.person("coordinator", "a"),
+        format="json",
+        entity="service",
+        file_name="directory-exports/sample/hsds-services.json",
+        status=ExportStatus.READY,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    job.file_name = default_storage.save(job.file_name, ContentFile(b"[]\n"))
+    job.save(update_fields=["file_name"])
     return {"job_id": job.pk}

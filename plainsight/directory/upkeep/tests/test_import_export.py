@@ -96,7 +96,16 @@ def test_the_upkeep_home_links_import_and_export_for_coordinators_only(world):
 
 def test_organization_admins_and_others_are_refused_and_visitors_sent_to_log_in(world, client):
     job = models.ImportJob.objects.create(format="json", file_name="x/a.json")
-    pages = [url("imports"), url("import_job", job.pk), url("export")]
+    export = models.ExportJob.objects.create(
+        created_by=world.coordinator, format="csv", file_name="x/hsds-csv.zip"
+    )
+    pages = [
+        url("imports"),
+        url("import_job", job.pk),
+        url("export"),
+        url("export_job", export.pk),
+        url("export_download", export.pk),
+    ]
     for path in pages:
         response = client.get(path)
         assert response.status_code == 302
@@ -407,18 +416,51 @@ def _download(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_export_asks_who_is_there_when_the_sign_in_is_old(world):
-    response = staff(world.coordinator).get(url("export"))
-    assert response.status_code == 302
-    assert "reauthenticate" in response["Location"]
+def _export_of(response) -> models.ExportJob:
+    assert response.status_code == 303, response.status_code
+    match = re.fullmatch(r"/staff/directory/export/([0-9a-f-]{36})/", response["Location"])
+    assert match, response["Location"]
+    return models.ExportJob.objects.get(pk=match.group(1))
+
+
+def _export(client, choice: str, immediate_tasks) -> models.ExportJob:
+    """Ask for an export (the task runs when the request's transaction commits)."""
+    with immediate_tasks(execute=True):
+        job = _export_of(client.post(url("export"), {"download": choice}))
+    job.refresh_from_db()
+    return job
+
+
+def _stored_exports() -> list[str]:
+    if not default_storage.exists(services.EXPORT_STORAGE_PREFIX):
+        return []
+    folders, _files = default_storage.listdir(services.EXPORT_STORAGE_PREFIX)
+    return folders
+
+
+def test_export_asks_who_is_there_when_the_sign_in_is_old(world, immediate_tasks):
+    job = _export(staff(world.coordinator, reauthenticated=True), "csv", immediate_tasks)
+    client = staff(world.coordinator)  # signed in long ago: no recent re-authentication
+    for path in (url("export"), url("export_job", job.pk), url("export_download", job.pk)):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert "reauthenticate" in response["Location"]
+    response = client.post(url("export"), {"download": "csv"})
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert models.ExportJob.objects.count() == 1
 
 
 @pytest.mark.usefixtures("shelter")  # a confidential location
-def test_json_export_downloads_valid_hsds_without_the_confidential_address(world):
+def test_json_export_downloads_valid_hsds_without_the_confidential_address(world, immediate_tasks):
     client = staff(world.coordinator, reauthenticated=True)
     page = client.get(url("export")).content.decode()
     assert 'value="service"' in page and 'value="csv"' in page
-    response = client.post(url("export"), {"download": "service"})
+    job = _export(client, "service", immediate_tasks)
+    assert job.status == models.ExportStatus.READY and job.created_by == world.coordinator
+    assert job.file_name.startswith(f"{services.EXPORT_STORAGE_PREFIX}/{job.pk}/")
+    follow = client.get(url("export_job", job.pk)).content.decode()
+    assert url("export_download", job.pk) in follow and 'http-equiv="refresh"' not in follow
+    response = client.get(url("export_download", job.pk))
     assert response["Content-Type"] == "application/json"
     assert re.search(
         r'attachment; filename="hsds-services-\d{4}-\d{2}-\d{2}\.json"',
@@ -432,18 +474,21 @@ def test_json_export_downloads_valid_hsds_without_the_confidential_address(world
     assert_no_secret(body)
     assert SECRET_STREET not in body
     assert AuditEvent.objects.filter(action="directory.export").count() == 1
+    assert AuditEvent.objects.filter(action="directory.export_queued").count() == 1
+    downloaded = AuditEvent.objects.get(action="directory.export_downloaded")
+    assert downloaded.target_id == str(job.pk)
 
-    organizations = json.loads(
-        _download(client.post(url("export"), {"download": "organization"})).decode()
-    )
+    job = _export(client, "organization", immediate_tasks)
+    organizations = json.loads(_download(client.get(url("export_download", job.pk))).decode())
     assert "Safe Haven Alliance" in {d["name"] for d in organizations}
     assert AuditEvent.objects.filter(action="directory.export").count() == 2
 
 
 @pytest.mark.usefixtures("shelter")  # a confidential location
-def test_csv_export_downloads_the_package_without_the_confidential_address(world):
+def test_csv_export_downloads_the_package_without_the_confidential_address(world, immediate_tasks):
     client = staff(world.coordinator, reauthenticated=True)
-    response = client.post(url("export"), {"download": "csv"})
+    job = _export(client, "csv", immediate_tasks)
+    response = client.get(url("export_download", job.pk))
     assert response["Content-Type"] == "application/zip"
     assert re.search(r'filename="hsds-csv-\d{4}-\d{2}-\d{2}\.zip"', response["Content-Disposition"])
     with zipfile.ZipFile(io.BytesIO(_download(response))) as archive:
@@ -462,4 +507,125 @@ def test_an_export_without_a_choice_is_refused_clearly(world):
     response = client.post(url("export"), {"download": "pdf"})
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
-    assert not AuditEvent.objects.filter(action="directory.export").exists()
+    assert not models.ExportJob.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="directory.export").exists()
+
+
+def test_an_export_waits_for_the_worker_and_shows_its_progress(world, settings):
+    client = staff(world.coordinator, reauthenticated=True)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "es"
+    job = _export_of(client.post(url("export"), {"download": "csv"}))  # no worker yet
+    page = client.get(url("export_job", job.pk)).content.decode()
+    assert 'http-equiv="refresh"' in page and "Esperando" in page
+    assert client.get(url("export_download", job.pk)).status_code == 404  # nothing yet
+    models.ExportJob.objects.filter(pk=job.pk).update(
+        status=models.ExportStatus.RUNNING, progress_done=3, progress_total=12
+    )
+    page = client.get(url("export_job", job.pk)).content.decode()
+    assert 'value="3" max="12"' in page and "(25%)" in page
+    assert client.get(url("export")).content.decode().count(url("export_job", job.pk)) == 1
+    # The task takes the job's id only, and a second run does nothing.
+    services.export_job_run(job_id=job.pk)  # claimed already (running): nothing done
+    assert not _stored_exports()
+    models.ExportJob.objects.filter(pk=job.pk).update(status=models.ExportStatus.PENDING)
+    assert services.export_job_run(job_id=job.pk).status == models.ExportStatus.READY
+    assert services.export_job_run(job_id=job.pk).status == models.ExportStatus.READY
+    assert AuditEvent.objects.filter(action="directory.export").count() == 1
+
+
+def test_an_export_that_fails_says_so_and_leaves_no_file(world, immediate_tasks, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.exporting, "export_csv_package", broken)
+    client = staff(world.coordinator, reauthenticated=True)
+    job = _export(client, "csv", immediate_tasks)  # the task fails (and says so in its result)
+    assert job.status == models.ExportStatus.FAILED
+    assert "unexpected error" in client.get(url("export_job", job.pk)).content.decode()
+    assert client.get(url("export_download", job.pk)).status_code == 404
+    assert not _stored_exports()
+
+
+def test_only_the_coordinator_who_asked_may_follow_or_download_an_export(world, immediate_tasks):
+    from plainsight.directory.upkeep.tests.conftest import person
+    from plainsight.partners.models import Role
+
+    job = _export(staff(world.coordinator, reauthenticated=True), "csv", immediate_tasks)
+    other = person("coordinator-2", world.coalition, Role.COORDINATOR)
+    client = staff(other, reauthenticated=True)
+    assert client.get(url("export")).status_code == 200
+    assert url("export_job", job.pk) not in client.get(url("export")).content.decode()
+    assert client.get(url("export_job", job.pk)).status_code == 404
+    assert client.get(url("export_download", job.pk)).status_code == 404
+    for user in (world.alliance_admin, world.alliance_advocate, world.nobody):
+        browser = staff(user, reauthenticated=True)
+        for path in (url("export_job", job.pk), url("export_download", job.pk)):
+            assert browser.get(path).status_code == 403, (user, path)
+    assert not AuditEvent.objects.filter(action="directory.export_downloaded").exists()
+    # The stored file has no address of its own: only the view above streams it.
+    assert default_storage.exists(job.file_name)
+    for browser in (Client(), staff(world.coordinator, reauthenticated=True)):
+        for prefix in ("/", "/media/", django_settings.MEDIA_URL or "/", "/static/"):
+            assert browser.get(prefix + job.file_name).status_code == 404, prefix
+
+
+def test_exports_are_deleted_when_they_expire(world, immediate_tasks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from plainsight.directory import jobs
+
+    client = staff(world.coordinator, reauthenticated=True)
+    job = _export(client, "csv", immediate_tasks)
+    assert job.finished_at is not None
+    assert job.expires_at == job.finished_at + services.EXPORT_KEEP
+    assert _stored_exports() == [str(job.pk)]
+    with immediate_tasks(execute=True):
+        assert jobs.expired_exports_purge() == {"purged": 0}  # not yet
+    assert client.get(url("export_download", job.pk)).status_code == 200
+
+    # Its time has come (the staff session would not last a day: the row is moved).
+    models.ExportJob.objects.filter(pk=job.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    # Past its time the file is refused at once, before the clean-up has run…
+    gone = client.get(url("export_download", job.pk))
+    assert gone.status_code == 410
+    assert "This export was deleted" in gone.content.decode()
+    # …and the hourly clean-up deletes it, once.
+    with immediate_tasks(execute=True):
+        assert jobs.expired_exports_purge() == {"purged": 1}
+    assert jobs.expired_exports_purge() == {"purged": 0}
+    job.refresh_from_db()
+    assert job.status == models.ExportStatus.EXPIRED
+    assert not default_storage.exists(job.file_name)
+    assert (
+        not _stored_exports()
+        or str(job.pk) not in _stored_exports()
+        or not (default_storage.listdir(f"{services.EXPORT_STORAGE_PREFIX}/{job.pk}")[1])
+    )
+    assert client.get(url("export_download", job.pk)).status_code == 410
+    assert AuditEvent.objects.filter(action="directory.export_expired").count() == 1
+    page = client.get(url("export")).content.decode()
+    assert "Deleted (expired)" in page
+    assert url("export_download", job.pk) not in page
+
+    # A file deleted by other means (a cleaned disk) is refused the same way.
+    other = _export(client, "service", immediate_tasks)
+    default_storage.delete(other.file_name)
+    assert client.get(url("export_download", other.pk)).status_code == 410
+
+
+def test_an_export_whose_worker_died_is_given_up(world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    client = staff(world.coordinator, reauthenticated=True)
+    job = _export_of(client.post(url("export"), {"download": "csv"}))
+    with time_machine.travel(timezone.now() + services.EXPORT_KEEP + dt.timedelta(minutes=1)):
+        services.export_jobs_purge_expired()
+    job.refresh_from_db()
+    assert job.status == models.ExportStatus.FAILED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -178,6 +179,24 @@ def test_capacity_is_one_field_with_or_without_javascript(world):
         .status_code
         == 404
     )
+
+
+def test_the_capacity_screen_names_the_unit_in_the_staff_language(world):
+    client = staff(world.alliance_advocate)
+    fragment = client.post(
+        url("capacity", world.shelter.pk), {"available": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Now: 1 bed, updated" in fragment  # no maximum is known: none is shown
+    capacity = world.shelter.capacities.get()
+    capacity.maximum = 34
+    capacity.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(url("service", world.shelter.pk)).content.decode()
+    assert "Ahora: 1 cama de 34; actualizado el" in page
+    client.post(url("capacity", world.shelter.pk), {"available": "3"})
+    page = client.get(url("service", world.shelter.pk)).content.decode()
+    assert "Ahora: 3 camas de 34; actualizado el" in page
+    assert "bed" not in page.lower()
 
 
 def test_only_coordinators_see_the_partner_choice(world):
