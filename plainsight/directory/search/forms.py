@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plainsight.core.forms import inline_renderer
 from plainsight.directory.search import bulk, presentation, text
 from plainsight.directory.search.engine import SearchRequest
 from plainsight.directory.search.models import FacetKind
@@ -75,15 +76,11 @@ def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str,
     return category_choices, [("", _("Any language")), *languages]
 
 
-class MenuSelect(forms.Select):
-    """A select without option groups, each option written inline: Django's own template
-    includes two templates per option, which made the category menu the slowest part of
-    the Find help page."""
-
-    template_name = "directory_search/widgets/select.html"
-
-
 class FindHelpForm(forms.Form):
+    # Fields, labels, errors and menus written out in Python, not a template each: see
+    # InlineFormRenderer. The markup is Django's own.
+    default_renderer = inline_renderer
+
     q = forms.CharField(
         label=gettext_lazy("What do you need?"),
         required=False,
@@ -111,15 +108,12 @@ class FindHelpForm(forms.Form):
         choices=RADIUS_CHOICES,
         required=False,
         initial="25",
-        widget=MenuSelect,
     )
     serves_area = forms.BooleanField(
         label=gettext_lazy("Only services that serve this area"), required=False
     )
-    category = forms.ChoiceField(
-        label=gettext_lazy("Kind of help"), required=False, widget=MenuSelect
-    )
-    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, widget=MenuSelect)
+    category = forms.ChoiceField(label=gettext_lazy("Kind of help"), required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
     age = forms.IntegerField(
         label=gettext_lazy("Age of the person who needs help"),
         required=False,
@@ -145,7 +139,6 @@ class FindHelpForm(forms.Form):
         choices=SORT_CHOICES,
         required=False,
         initial="relevance",
-        widget=MenuSelect,
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
 
