@@ -26,6 +26,17 @@ SORT_CHOICES = [
     ("relevance", gettext_lazy("Best match")),
     ("distance", gettext_lazy("Nearest first")),
 ]
+# The "Only show services that…" boxes, in the order the page shows them.
+CHECKS = (
+    "open_now",
+    "free",
+    "no_police_report",
+    "any_immigration_status",
+    "minors_on_their_own",
+    "by_phone",
+    "online",
+    "serves_area",
+)
 FLAG_FIELDS = (
     "open_now",
     "free",
@@ -181,6 +192,9 @@ class FindHelpForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def checks(self) -> list[forms.BoundField]:
+        return [self[name] for name in CHECKS]
 
     def has_words(self) -> bool:
         return bool(self.is_valid() and self.cleaned_data.get("q"))
