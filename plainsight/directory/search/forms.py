@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plainsight.directory.search import presentation, text
+from plainsight.core.forms import inline_renderer
+from plainsight.directory.search import bulk, presentation, text
 from plainsight.directory.search.engine import SearchRequest
-from plainsight.directory.search.models import FacetKind, SearchFacet
+from plainsight.directory.search.models import FacetKind
 from plainsight.directory.search.places import Place, find_place
 
 RADIUS_CHOICES = [
@@ -25,6 +26,17 @@ SORT_CHOICES = [
     ("relevance", gettext_lazy("Best match")),
     ("distance", gettext_lazy("Nearest first")),
 ]
+# The "Only show services that…" boxes, in the order the page shows them.
+CHECKS = (
+    "open_now",
+    "free",
+    "no_police_report",
+    "any_immigration_status",
+    "minors_on_their_own",
+    "by_phone",
+    "online",
+    "serves_area",
+)
 FLAG_FIELDS = (
     "open_now",
     "free",
@@ -38,48 +50,48 @@ FLAG_FIELDS = (
 
 def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(category choices, language choices) from the index's menus, in ``language``."""
-    facets = list(
-        SearchFacet.objects.filter(kind__in=[FacetKind.CATEGORY, FacetKind.LANGUAGE]).only(
-            "kind", "value", "label", "label_es", "parent_value"
-        )
+    # Every search page builds the menus: plain rows, without the ORM's query building
+    # and model instances (which cost as much as the rest of the form).
+    rows = bulk.select(
+        "SELECT kind, value, label, label_es, parent_value FROM directory_search_searchfacet"
+        " WHERE kind IN (%s, %s)",
+        [FacetKind.CATEGORY.value, FacetKind.LANGUAGE.value],
     )
-    categories = {f.value: f for f in facets if f.kind == FacetKind.CATEGORY}
+    spanish = language == "es"
+    categories: dict[str, tuple[str, str]] = {}  # value: (label, parent value)
+    languages: list[tuple[str, str]] = []
+    for kind, value, label, label_es, parent_value in rows:
+        if kind == FacetKind.CATEGORY:
+            categories[value] = ((label_es if spanish and label_es else label) or "?", parent_value)
+        else:
+            languages.append((value, presentation.language_name(value, label)))
 
-    def label(facet: SearchFacet) -> str:
-        return (facet.label_es if language == "es" and facet.label_es else facet.label) or "?"
+    def by_label(value: str) -> str:
+        return text.fold(categories[value][0])
 
-    top = sorted(
-        (f for f in categories.values() if f.parent_value not in categories),
-        key=lambda f: text.fold(label(f)),
-    )
+    children: dict[str, list[str]] = {}
+    top: list[str] = []
+    for value, (_label, parent_value) in categories.items():
+        if parent_value in categories:
+            children.setdefault(parent_value, []).append(value)
+        else:
+            top.append(value)
     category_choices: list[tuple[str, str]] = [("", _("Any kind of help"))]
-    for parent in top:
-        category_choices.append((parent.value, label(parent)))
-        children = sorted(
-            (f for f in categories.values() if f.parent_value == parent.value),
-            key=lambda f: text.fold(label(f)),
+    for parent in sorted(top, key=by_label):
+        category_choices.append((parent, categories[parent][0]))
+        category_choices.extend(
+            (child, "— " + categories[child][0])
+            for child in sorted(children.get(parent, ()), key=by_label)
         )
-        category_choices.extend((c.value, "— " + label(c)) for c in children)
-    languages = sorted(
-        (
-            (f.value, presentation.language_name(f.value, f.label))
-            for f in facets
-            if f.kind == FacetKind.LANGUAGE
-        ),
-        key=lambda item: text.fold(item[1]),
-    )
+    languages.sort(key=lambda item: text.fold(item[1]))
     return category_choices, [("", _("Any language")), *languages]
 
 
-class MenuSelect(forms.Select):
-    """A select without option groups, each option written inline: Django's own template
-    includes two templates per option, which made the category menu the slowest part of
-    the Find help page."""
-
-    template_name = "directory_search/widgets/select.html"
-
-
 class FindHelpForm(forms.Form):
+    # Fields, labels, errors and menus written out in Python, not a template each: see
+    # InlineFormRenderer. The markup is Django's own.
+    default_renderer = inline_renderer
+
     q = forms.CharField(
         label=gettext_lazy("What do you need?"),
         required=False,
@@ -107,15 +119,12 @@ class FindHelpForm(forms.Form):
         choices=RADIUS_CHOICES,
         required=False,
         initial="25",
-        widget=MenuSelect,
     )
     serves_area = forms.BooleanField(
         label=gettext_lazy("Only services that serve this area"), required=False
     )
-    category = forms.ChoiceField(
-        label=gettext_lazy("Kind of help"), required=False, widget=MenuSelect
-    )
-    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, widget=MenuSelect)
+    category = forms.ChoiceField(label=gettext_lazy("Kind of help"), required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
     age = forms.IntegerField(
         label=gettext_lazy("Age of the person who needs help"),
         required=False,
@@ -141,7 +150,6 @@ class FindHelpForm(forms.Form):
         choices=SORT_CHOICES,
         required=False,
         initial="relevance",
-        widget=MenuSelect,
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
 
@@ -184,6 +192,9 @@ class FindHelpForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def checks(self) -> list[forms.BoundField]:
+        return [self[name] for name in CHECKS]
 
     def has_words(self) -> bool:
         return bool(self.is_valid() and self.cleaned_data.get("q"))

@@ -40,30 +40,62 @@ PAGE_SIZE = 20
 
 @dataclass(frozen=True)
 class Card:
-    """One result as the page shows it."""
+    """One result as the page shows it, every text already in the page's language.
+
+    A page has twenty cards, and every condition or tag in a template costs more than
+    the same decision here, so the template only writes these out.
+    """
 
     url: str
     name: str
-    organization: str
-    place: str
-    confidential: bool
+    organization: str  # "" when it is the service's own name
+    where: str  # the place (or how to reach it) and the distance
+    badges: tuple[tuple[str, str], ...]  # (CSS class, text)
     summary: str
-    distance: str
+    call_href: str  # "" without a number to call
+    call: str  # "Call (661) 555-0100"
+    outcome: str  # what calling does
+    makes_report: bool
     verified: str
-    open_now: bool | None
-    open_24_7: bool
-    temporarily_closed: bool
-    free: bool
-    no_police_report: bool
-    any_immigration_status: bool
-    minors_on_their_own: bool
-    by_phone: bool
-    online: bool
-    demo: bool
-    phone: presentation.PhoneLink | None
 
 
-def _card(hit: SearchHit, language: str) -> Card:
+def _badges(hit: SearchHit) -> tuple[tuple[str, str], ...]:
+    badges = []
+    if hit.has(Flag.TEMPORARILY_CLOSED):
+        badges.append(("badge closed", _("Temporarily closed")))
+    elif hit.has(Flag.OPEN_24_7):
+        badges.append(("badge open", _("Open 24 hours")))
+    elif hit.open_now:
+        badges.append(("badge open", _("Open now")))
+    elif hit.open_now is False:
+        badges.append(("badge", _("Closed now")))
+    if hit.has(Flag.FREE):
+        badges.append(("badge", _("Free")))
+    if hit.has(Flag.NO_POLICE_REPORT):
+        badges.append(("badge", _("No police report needed")))
+    if hit.has(Flag.ANY_IMMIGRATION_STATUS):
+        badges.append(("badge", _("Any immigration status")))
+    if hit.has(Flag.MINORS_ON_THEIR_OWN):
+        badges.append(("badge", _("Under 18 on their own")))
+    if hit.has(Flag.DEMO):
+        badges.append(("badge demo", _("Demo: verify before use")))
+    return tuple(badges)
+
+
+def _where(hit: SearchHit) -> str:
+    if hit.confidential:
+        where = _("Confidential location: call for location")
+    elif hit.place:
+        where = hit.place
+    elif hit.has(Flag.ONLINE) or hit.has(Flag.BY_PHONE):
+        where = _("By phone or online")
+    else:
+        where = ""
+    distance = presentation.distance_text(hit.distance_miles)
+    return f"{where} · {distance}" if distance else where
+
+
+def _card(hit: SearchHit, language: str, service_url: str) -> Card:
     spanish = language == "es"
     phone = None
     if hit.phone:
@@ -74,32 +106,29 @@ def _card(hit: SearchHit, language: str) -> Card:
             description="",
             outcome=hit.phone_outcome,
         )
-    return Card(
-        url=reverse("find_help:service", args=[hit.service_id])
-        + (f"#location-{hit.location_id}" if hit.location_id and not hit.confidential else ""),
-        name=(hit.name_es if spanish and hit.name_es else hit.name),
-        organization=(
-            hit.organization_name_es
-            if spanish and hit.organization_name_es
-            else hit.organization_name
-        ),
-        place=hit.place,
-        confidential=hit.confidential,
-        summary=(hit.summary_es if spanish and hit.summary_es else hit.summary),
-        distance=presentation.distance_text(hit.distance_miles),
-        verified=presentation.verified_text(hit.assured_date),
-        open_now=hit.open_now,
-        open_24_7=hit.has(Flag.OPEN_24_7),
-        temporarily_closed=hit.has(Flag.TEMPORARILY_CLOSED),
-        free=hit.has(Flag.FREE),
-        no_police_report=hit.has(Flag.NO_POLICE_REPORT),
-        any_immigration_status=hit.has(Flag.ANY_IMMIGRATION_STATUS),
-        minors_on_their_own=hit.has(Flag.MINORS_ON_THEIR_OWN),
-        by_phone=hit.has(Flag.BY_PHONE),
-        online=hit.has(Flag.ONLINE),
-        demo=hit.has(Flag.DEMO),
-        phone=phone,
+    name = hit.name_es if spanish and hit.name_es else hit.name
+    organization = (
+        hit.organization_name_es if spanish and hit.organization_name_es else hit.organization_name
     )
+    call_href = phone.call_href if phone else ""
+    return Card(
+        url=service_url.replace(_ANY_SERVICE, str(hit.service_id))
+        + (f"#location-{hit.location_id}" if hit.location_id and not hit.confidential else ""),
+        name=name,
+        organization="" if organization == name else organization,
+        where=_where(hit),
+        badges=_badges(hit),
+        summary=(hit.summary_es if spanish and hit.summary_es else hit.summary),
+        call_href=call_href,
+        call=_("Call %(number)s") % {"number": phone.number} if phone and call_href else "",
+        outcome=phone.outcome if phone and call_href else "",
+        makes_report=bool(phone and phone.makes_report),
+        verified=presentation.verified_text(hit.assured_date),
+    )
+
+
+# Cards' addresses: one reverse() a page, this id replaced by each listing's.
+_ANY_SERVICE = str(uuid.UUID(int=0))
 
 
 def _language() -> str:
@@ -110,10 +139,11 @@ def _render(
     request: HttpRequest, form: FindHelpForm, results: SearchResults | None, *, posted: bool
 ) -> HttpResponse:
     language = _language()
+    service_url = reverse("find_help:service", args=[_ANY_SERVICE])
     context: dict[str, Any] = {
         "form": form,
         "results": results,
-        "cards": [_card(hit, language) for hit in results.hits] if results else [],
+        "cards": [_card(hit, language, service_url) for hit in results.hits] if results else [],
         "posted": posted,
         "page_links": None,
     }

@@ -417,3 +417,119 @@ def test_one_bed_is_singular_and_an_unknown_unit_keeps_its_name(client, kern):
     for language in ("en", "es"):
         html = client.get(service_url("alliance_shelter", language)).content.decode()
         assert "1 literas" in html
+
+
+# --- The markup the page promises (labels, ids, errors, cards) -----------------------
+
+
+def _card_html(html: str, href: str) -> str:
+    start = html.index(f'<li class="result">\n  <h3><a href="{href}')
+    return html[start : html.index("</li>", start) + len("</li>")]
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "en",
+            (
+                "Confidential location: call for location",
+                '<span class="badge open">Open 24 hours</span> <span class="badge">Free</span>'
+                ' <span class="badge">No police report needed</span>'
+                ' <span class="badge">Any immigration status</span>',
+                "Call (661) 327-1091",
+                "Confidential: you talk with an advocate or counselor",
+            ),
+        ),
+        (
+            "es",
+            (
+                "Lugar confidencial: llame para saber dónde es",
+                '<span class="badge open">Abierto las 24 horas</span>'
+                ' <span class="badge">Gratis</span>'
+                ' <span class="badge">No se necesita reporte policial</span>'
+                ' <span class="badge">Cualquier estatus migratorio</span>',
+                "Llame al (661) 327-1091",
+                "Confidencial: habla con una persona defensora o consejera",
+            ),
+        ),
+    ],
+)
+def test_a_result_card(client, kern, language, texts):
+    where, badges, call, outcome = texts
+    html = client.post(
+        f"/{language}/find-help/", {"q": "shelter", "near": "93301"}
+    ).content.decode()
+    card = _card_html(html, service_url("alliance_shelter", language) + '"')
+    lines = card.split("\n")
+    assert lines[1].endswith("</a></h3>")  # a confidential place: no link to its location
+    assert lines[2] == (
+        '  <p class="org">Alliance Against Family Violence &amp; Sexual Assault</p>'
+    )
+    assert lines[3] == f'  <p class="where">{where}</p>'  # and no distance: no position
+    assert lines[4] == f'  <p class="badges">{badges}</p>'
+    assert lines[6] == (
+        '  <p class="call-line"><a class="call" href="tel:+16613271091">'
+        f'{call}</a> <span class="outcome">{outcome}</span></p>'
+    )
+    assert lines[7].startswith('  <p class="verified">')
+
+
+def test_a_card_says_when_calling_makes_a_report(client, kern):
+    html = client.post(FIND_HELP, {"q": "child abuse report", "near": "93301"}).content.decode()
+    card = _card_html(html, service_url("child_abuse"))
+    assert '<span class="outcome makes-report">Makes a report to child welfare' in card
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": "food", "near": "Bakersfield", "radius": "50", "sort": "distance", "free": "on"},
+        {"q": "food", "near": "Atlantis", "age": "300", "serves_area": "on", "radius": "7"},
+        {"q": "food", "serves_area": "on", "category": "nope", "language": "es"},
+    ],
+    ids=["empty", "chosen", "errors", "more-errors"],
+)
+def test_the_search_form_is_djangos_own_markup(client, kern, language, data):
+    """Each field as Django's own form templates write it: label, help, error list and
+    widget with their ids, aria attributes, selected option and ticked box."""
+    from django.forms.renderers import DjangoTemplates
+    from django.utils import translation
+
+    from plainsight.directory.search.forms import FindHelpForm
+
+    url = f"/{language}/find-help/"
+    html = (client.post(url, data) if data else client.get(url)).content.decode()
+    with translation.override(language):
+        bound = QueryDict(mutable=True)
+        bound.update(data)
+        form = FindHelpForm(bound if data else None, language=language)
+        form.renderer = DjangoTemplates()
+        form.is_valid()
+        for name in ("q", "near", "radius", "category", "language", "age", "sort"):
+            assert f'<div class="field">{form[name].as_field_group()}</div>' in html, name
+        for field in form.checks():
+            assert (
+                f'<div class="check">{field} <label for="{field.id_for_label}">'
+                f"{field.label}</label></div>"
+            ) in html, field.name
+
+
+def test_the_search_form_in_spanish(client, kern):
+    html = client.post(
+        "/es/find-help/", {"q": "comida", "near": "Atlantis", "age": "300", "radius": "50"}
+    ).content.decode()
+    assert '<label for="id_near">Cerca de (código postal o ciudad):</label>' in html
+    assert (
+        '<ul class="errorlist" id="id_near_error"><li>No encontramos ese lugar. Escriba un '
+        "código postal de 5 números o el nombre de una ciudad o condado de California.</li></ul>"
+    ) in html
+    assert (
+        '<input type="text" name="near" value="Atlantis" autocomplete="off" inputmode="text"'
+        ' maxlength="100" aria-invalid="true" aria-describedby="id_near_error" id="id_near">'
+    ) in html
+    assert '<ul class="errorlist" id="id_age_error">' in html
+    assert '<option value="50" selected>50 millas</option>' in html
+    assert '<label for="id_free">Gratis</label>' in html
