@@ -12,6 +12,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_substring_indexes_ensure, sender=self)
+        post_migrate.connect(_statistics_refresh, sender=self)
 
 
 def _substring_indexes_ensure(using: str, **kwargs: Any) -> None:
@@ -21,3 +22,14 @@ def _substring_indexes_ensure(using: str, **kwargs: Any) -> None:
     from plainsight.directory import substring
 
     substring.ensure(connections[using])
+
+
+def _statistics_refresh(using: str, **kwargs: Any) -> None:
+    # A migration that rebuilt a table on SQLite dropped its planner statistics, and
+    # SQLite without them takes any indexed condition for a selective one.
+    from django.db import connections
+
+    from plainsight.directory.services import directory_statistics_refresh
+
+    if connections[using].vendor == "sqlite":
+        directory_statistics_refresh(connections[using])

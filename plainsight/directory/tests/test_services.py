@@ -212,3 +212,22 @@ def test_an_organization_with_services_is_protected(shelter):
     with pytest.raises(ProtectedError):
         services.directory_record_delete(actor=None, instance=shelter.organization)
     assert models.Organization.objects.filter(pk=shelter.organization.pk).exists()
+
+
+def test_planner_statistics_cover_every_hsds_table():
+    """SQLite keeps no statistics by itself; without them it took the language filter's
+    index for a selective one and read every Spanish listing once per service."""
+    from django.db import connection
+
+    from plainsight.directory.tests import factories
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps statistics")
+    service = factories.ServiceFactory.create()
+    for code in ("en", "es"):
+        models.Language.objects.create(service=service, code=code, name=code)
+    services.directory_statistics_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {row[0] for row in cursor.fetchall()}
+    assert {"directory_language", "directory_service", "directory_organization"} <= analysed
