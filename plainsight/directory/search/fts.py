@@ -179,6 +179,25 @@ def bulk_load_end() -> None:
             cursor.execute(POSTGRES_FASTUPDATE.format("off"))
 
 
+def compact() -> None:
+    """After a full rebuild has committed: rewrite PostgreSQL's index compactly.
+
+    A rebuild deletes every document and inserts it again in one transaction, so that
+    searches read the old index until it commits; the GIN index then holds every entry
+    twice until a vacuum, and half-empty pages after it (80 MB instead of 52 MB at
+    100,000 listings, and searches about a third slower). ``REINDEX CONCURRENTLY``
+    builds a fresh copy while searches go on, then swaps it in. It cannot run inside a
+    transaction: a rebuild inside a caller's transaction (tests) keeps the index as is.
+    SQLite's index is merged by ``bulk_load_end`` already.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute("REINDEX INDEX CONCURRENTLY dsearch_doc_tsv")
+        cursor.execute("RESET maintenance_work_mem")
+
+
 def analyze() -> None:
     """Refresh the planner's statistics after a large change."""
     with connection.cursor() as cursor:

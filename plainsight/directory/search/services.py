@@ -463,6 +463,7 @@ def search_index_rebuild(
         bulk.reset_sequence(SearchSpelling)
         SearchFacet.objects.bulk_create(_facet_rows(categories, languages, facet_counts, zones))
         _bump_state(rebuilt=True, refreshed_at=started)
+    fts.compact()
     fts.analyze()
     return SearchDocument.objects.count()
 
