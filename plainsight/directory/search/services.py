@@ -28,7 +28,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from plainsight.directory import models as directory
-from plainsight.directory.search import bulk, documents, fts, hours, text, vocabulary
+from plainsight.directory.search import bulk, documents, fts, geo, hours, text, vocabulary
 from plainsight.directory.search.models import (
     INDEX_FORMAT,
     FacetKind,
@@ -226,6 +226,45 @@ def load_services(ids: list[uuid.UUID]) -> list[SimpleNamespace]:
     return services
 
 
+def _services_in_place_order() -> list[uuid.UUID]:
+    """The services to index, those of one place together.
+
+    A search reads the documents of one place: stored in this order (and numbered in it,
+    which orders SQLite's full-text lists), they share disk pages instead of each being
+    on its own (PostgreSQL at 1,000,000 listings: a 25-mile search read 5,300 pages for
+    2,700 documents). Ordered by a service's first location that is not confidential
+    (a confidential one is never a reason for anything to be placed near it); services
+    without one come last.
+    """
+    ids = list(
+        directory.Service.objects.filter(status__in=documents.INDEXED_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    places: dict[uuid.UUID, int] = {}
+    located = (
+        directory.ServiceAtLocation.objects.filter(
+            service__status__in=documents.INDEXED_STATUSES,
+            location__confidential=False,
+            location__latitude__range=(-90, 90),
+            location__longitude__range=(-180, 180),
+        )
+        .order_by("service_id", "pk")
+        .values_list("service_id", "location__latitude", "location__longitude")
+    )
+    for service_id, latitude, longitude in located.iterator(chunk_size=10_000):
+        if service_id not in places and latitude is not None and longitude is not None:
+            places[service_id] = geo.z_order(latitude, longitude)
+    return sorted(ids, key=lambda pk: (pk not in places, places.get(pk, 0)))
+
+
+def _place_order(document: documents.DocumentData) -> tuple[bool, int]:
+    """Documents in the order of the places they show (without a position: last)."""
+    if document.latitude is None or document.longitude is None:
+        return True, 0
+    return False, geo.z_order(document.latitude, document.longitude)
+
+
 def _term_catalog() -> documents.TermCatalog:
     return documents.TermCatalog(
         directory.TaxonomyTerm.objects.only("id", "name", "translations", "parent_id")
@@ -399,11 +438,7 @@ def search_index_rebuild(
     Runs in one transaction: searches keep reading the previous index until it commits.
     """
     started = timezone.now()
-    service_ids = list(
-        directory.Service.objects.filter(status__in=documents.INDEXED_STATUSES)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    service_ids = _services_in_place_order()
     with transaction.atomic():
         fts.ensure_schema()
         fts.bulk_load_begin()
@@ -427,7 +462,7 @@ def search_index_rebuild(
         done = 0
         next_id = 1
         for chunk in _chunks(service_ids, batch_size):
-            built = _build(chunk, terms)
+            built = sorted(_build(chunk, terms), key=_place_order)
             next_id = _insert_fast(built, started, next_id)
             for column, counter in documents.token_counts(built).items():
                 token_counts[column].update(counter)

@@ -245,3 +245,33 @@ def test_match_clause_refuses_anything_but_plain_tokens():
     for bad in (["a'b"], ["Ab"], ["a b"], [""], []):
         with pytest.raises(ValueError):
             fts.match_clause([bad])
+
+
+def test_documents_of_one_place_are_stored_together():
+    """A rebuild numbers documents by place (a search then reads few disk pages); a
+    confidential location never decides where anything goes."""
+    from plainsight.directory.search import geo
+
+    org = factories.OrganizationFactory.create()
+    made = {}
+    for name, lat, lon, confidential in (
+        ("Bakersfield A", 35.37, -119.02, False),
+        ("Fresno", 36.74, -119.78, False),
+        ("Bakersfield B", 35.38, -119.01, False),
+        ("Los Angeles", 34.05, -118.24, False),
+        ("Shelter", 35.375, -119.015, True),
+    ):
+        service = factories.ServiceFactory.create(organization=org, name=name)
+        location = factories.LocationFactory.create(
+            organization=org, latitude=lat, longitude=lon, confidential=confidential
+        )
+        factories.ServiceAtLocationFactory.create(service=service, location=location)
+        made[name] = service
+    search_index_rebuild()
+    order = [
+        d.service.name for d in SearchDocument.objects.select_related("service").order_by("id")
+    ]
+    assert abs(order.index("Bakersfield A") - order.index("Bakersfield B")) == 1
+    assert order[-1] == "Shelter"  # ordered as if it had no place
+    assert geo.z_order(35.37, -119.02) != geo.z_order(34.05, -118.24)
+    assert geo.z_order(-100, 500) == geo.z_order(-90, 180)  # out of range: clamped
