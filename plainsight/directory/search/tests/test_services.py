@@ -275,3 +275,45 @@ def test_documents_of_one_place_are_stored_together():
     assert order[-1] == "Shelter"  # ordered as if it had no place
     assert geo.z_order(35.37, -119.02) != geo.z_order(34.05, -118.24)
     assert geo.z_order(-100, 500) == geo.z_order(-90, 180)  # out of range: clamped
+
+
+def _near(zip_code: str, text: str, radius: int = 25) -> list[str]:
+    from plainsight.directory.search.places import find_place
+
+    request = SearchRequest(text=text, place=find_place(zip_code), radius_miles=radius)
+    return sorted(h.place for h in search(request).hits)
+
+
+def test_words_are_indexed_within_their_regions(small):
+    from plainsight.directory.search import geo
+
+    clinic, hotline = small
+    search_index_rebuild()
+    located = SearchDocument.objects.filter(service=clinic).first()
+    assert located is not None
+    regions = geo.regions_of(located.latitude, located.longitude)
+    assert len(regions) == len(geo.REGION_LEVELS)
+    # Words and everyday-word concepts (zk…); not filters, cells or areas (other z…).
+    words = {t for t in located.tokens.split() if not t.startswith("z") or t.startswith("zk")}
+    assert {"legal", "clinic"} <= words
+    assert set(located.regional_tokens.split()) == {
+        geo.regional_token(region, word) for region in regions for word in words
+    }
+    [phone_only] = SearchDocument.objects.filter(service=hotline)
+    assert phone_only.regional_tokens.split()
+    assert all(t.startswith("zrnx") for t in phone_only.regional_tokens.split())
+
+
+def test_a_moved_listing_is_found_in_its_new_region_after_an_edit(small):
+    """The full-text index takes regional tokens from the documents table on every edit
+    (triggers on SQLite, the generated column on PostgreSQL)."""
+    clinic, _hotline = small
+    search_index_rebuild()
+    assert _near("93215", "legal", radius=10) == ["Delano office · Delano"]
+    assert _near("90012", "legal", radius=10) == []
+    location = m.Location.objects.get(name="Delano office")
+    location.latitude, location.longitude = 34.05, -118.24  # Los Angeles
+    location.save()
+    search_index_services(service_ids=[clinic.pk])
+    assert _near("93215", "legal", radius=10) == []
+    assert _near("90012", "legal", radius=10) == ["Delano office · Delano"]
