@@ -152,8 +152,6 @@ class DocumentData:
     service_at_location_id: uuid.UUID | None
     location_id: uuid.UUID | None
     tokens: set[str]
-    # The words of ``tokens`` within the document's regions (geo.regional_token).
-    regional_tokens: set[str]
     name_tokens: set[str]
     category_tokens: set[str]
     organization_tokens: set[str]
@@ -190,7 +188,6 @@ class DocumentData:
             "service_at_location_id": self.service_at_location_id,
             "location_id": self.location_id,
             "tokens": text.pad(self.tokens),
-            "regional_tokens": text.pad(self.regional_tokens),
             "name_tokens": text.pad(self.name_tokens),
             "category_tokens": text.pad(self.category_tokens),
             "organization_tokens": text.pad(self.organization_tokens),
@@ -546,13 +543,7 @@ def _document(
     location_id: uuid.UUID | None,
 ) -> DocumentData:
     categories: dict[uuid.UUID, Term] = base["categories"]
-    word_tokens = shared.all_tokens() | extra.all_tokens()
-    regional_tokens = {
-        geo.regional_token(region, token)
-        for region in geo.regions_of(latitude, longitude)
-        for token in word_tokens
-    }
-    tokens = word_tokens | filter_tokens
+    tokens = shared.all_tokens() | extra.all_tokens() | filter_tokens
     tokens |= {category_token(term_id) for term_id in categories}
     tokens |= {language_token(code) for code in languages}
     tokens |= geo.cell_tokens(latitude, longitude)
@@ -568,7 +559,6 @@ def _document(
         service_at_location_id=sal_id,
         location_id=location_id,
         tokens=tokens,
-        regional_tokens=regional_tokens,
         name_tokens=set(shared.tokens["name"]),
         category_tokens=set(shared.tokens["category"]),
         organization_tokens=set(shared.tokens["org"]),

@@ -570,18 +570,6 @@ def _narrow(plan: _Plan, counts: dict[str, int], document_count: int) -> _Plan:
     return replace(plan, filter_groups=[*plan.filter_groups, *narrowing])
 
 
-def _regional(plan: _Plan, place: Place, radius: int) -> _Plan:
-    """The plan with its words asked for within the regions around the place only."""
-    regions = geo.regions_covering(place.latitude, place.longitude, radius)
-    return replace(
-        plan,
-        match_groups=[
-            [geo.regional_token(region, token) for token in group for region in regions]
-            for group in plan.match_groups
-        ],
-    )
-
-
 def _estimated_matches(
     plan: _Plan, cells: list[str], counts: dict[str, int], document_count: int
 ) -> float:
@@ -655,10 +643,8 @@ def _query(
     moment: dt.datetime,
     zones: list[str],
     document_count: int,
-    regional: bool,
 ) -> tuple[list[SearchHit], int, bool]:
-    """One page of hits, how many match, and whether that number is exact. ``regional``:
-    the index holds regional tokens (its format is current)."""
+    """One page of hits, how many match, and whether that number is exact."""
     plan = _plan(request, groups, relaxed=relaxed, moment=moment, zones=zones)
     page = max(1, min(request.page, MAX_PAGES))
     start = (page - 1) * request.page_size
@@ -671,8 +657,6 @@ def _query(
     estimate = _estimated_matches(plan, cells, counts, document_count)
     plan = _narrow(plan, counts, document_count)
     if place is not None and radius is not None:
-        if regional:
-            plan = _regional(plan, place, radius)
         wanted = start + request.page_size
         by_relevance = request.sort != "distance" and bool(groups)
         if by_relevance and estimate <= ONE_QUERY_MATCHES:
@@ -744,7 +728,6 @@ def search(request: SearchRequest) -> SearchResults:
             moment=moment,
             zones=zones,
             document_count=document_count,
-            regional=current,
         )
 
     hits, total, exact = query(request, relaxed=False)

@@ -2,8 +2,7 @@
 
 SQLite: an FTS5 table with external content (the documents table) kept in step by
 triggers. PostgreSQL: a stored generated ``tsvector`` column read straight from the
-tokens (no parser, no dictionary: the tokens are already final) and a GIN index. Both
-index ``tokens`` and ``regional_tokens`` together.
+tokens (no parser, no dictionary: the tokens are already final) and a GIN index.
 Both answer "which documents contain (a or b) and (c)" over the same tokens, which is
 all the search asks of them; ranking is computed in portable SQL (see ``engine``).
 
@@ -22,24 +21,22 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 # Table names are written out: nothing in these statements comes from outside.
 SQLITE_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS directory_search_fts USING fts5("
-    "tokens, regional_tokens, content='directory_search_searchdocument', content_rowid='id',"
-    " detail='none', tokenize='unicode61 remove_diacritics 0')"
+    "tokens, content='directory_search_searchdocument', content_rowid='id', detail='none', "
+    "tokenize='unicode61 remove_diacritics 0')"
 )
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS directory_search_fts_ai"
     " AFTER INSERT ON directory_search_searchdocument BEGIN"
-    " INSERT INTO directory_search_fts(rowid, tokens, regional_tokens)"
-    " VALUES (new.id, new.tokens, new.regional_tokens); END",
+    " INSERT INTO directory_search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
     "CREATE TRIGGER IF NOT EXISTS directory_search_fts_ad"
     " AFTER DELETE ON directory_search_searchdocument BEGIN"
-    " INSERT INTO directory_search_fts(directory_search_fts, rowid, tokens, regional_tokens)"
-    " VALUES ('delete', old.id, old.tokens, old.regional_tokens); END",
+    " INSERT INTO directory_search_fts(directory_search_fts, rowid, tokens)"
+    " VALUES ('delete', old.id, old.tokens); END",
     "CREATE TRIGGER IF NOT EXISTS directory_search_fts_au"
     " AFTER UPDATE ON directory_search_searchdocument BEGIN"
-    " INSERT INTO directory_search_fts(directory_search_fts, rowid, tokens, regional_tokens)"
-    " VALUES ('delete', old.id, old.tokens, old.regional_tokens);"
-    " INSERT INTO directory_search_fts(rowid, tokens, regional_tokens)"
-    " VALUES (new.id, new.tokens, new.regional_tokens); END",
+    " INSERT INTO directory_search_fts(directory_search_fts, rowid, tokens)"
+    " VALUES ('delete', old.id, old.tokens);"
+    " INSERT INTO directory_search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
 )
 SQLITE_DROP_TRIGGERS = (
     "DROP TRIGGER IF EXISTS directory_search_fts_ai",
@@ -50,7 +47,7 @@ SQLITE_MATCH = "IN (SELECT rowid FROM directory_search_fts WHERE directory_searc
 
 POSTGRES_COLUMN = (
     "ALTER TABLE directory_search_searchdocument ADD COLUMN IF NOT EXISTS tsv tsvector "
-    "GENERATED ALWAYS AS (CAST(tokens || ' ' || regional_tokens AS tsvector)) STORED"
+    "GENERATED ALWAYS AS (CAST(tokens AS tsvector)) STORED"
 )
 # fastupdate off: PostgreSQL's default keeps new entries in a "pending list" that every
 # search scans in full until a vacuum merges it (seen: 12 ms → 53 ms per search after a

@@ -13,10 +13,6 @@ place in one pass and reads only listings not read yet. After a block, everythin
 closer than the block's nearest edge has been read; the search stops as soon as nothing
 further out could rank higher (see ``engine``). Four cells per query matters: full-text
 engines merge "any of" groups term by term.
-
-Words are narrowed by place too: a document's words are also indexed within its region
-(``regional_token``), at two region sizes, so a distance search asks for "this word in
-these few regions" instead of "this word anywhere".
 """
 
 from __future__ import annotations
@@ -31,12 +27,6 @@ NOWHERE = "zgnone"
 NOWHERE_PREFIX = "zgn"
 MILES_PER_DEGREE_LATITUDE = 69.05
 MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 69.17
-# Regions: the cells of these sizes (0.8° and 0.4°) whose words a document also
-# carries as "regional" tokens (see ``regional_token``).
-REGION_LEVELS = (2, 3)
-NOWHERE_REGION = "n"
-# A search uses the finest region size of which this many cover its circle.
-MAX_REGIONS = 4
 
 
 def _micro(latitude: float, longitude: float) -> tuple[int, int]:
@@ -71,42 +61,6 @@ def z_order(latitude: float, longitude: float) -> int:
     for bit in range(16):  # 3,600 rows and 7,200 columns of 0.05° fit in 13 bits
         number |= ((i >> bit) & 1) << (2 * bit + 1) | ((j >> bit) & 1) << (2 * bit)
     return number
-
-
-def _region(level: int, i: int, j: int) -> str:
-    return f"{level}a{i}b{j}"
-
-
-def regions_of(latitude: float | None, longitude: float | None) -> set[str]:
-    """The regions a document lies in, one per region size (``n`` without a position)."""
-    if latitude is None or longitude is None:
-        return {NOWHERE_REGION}
-    y, x = _micro(latitude, longitude)
-    return {_region(level, y // _size(level), x // _size(level)) for level in REGION_LEVELS}
-
-
-def regions_covering(latitude: float, longitude: float, radius: float) -> list[str]:
-    """The regions of one size covering a circle's bounding box (the finest size with at
-    most ``MAX_REGIONS`` of them, else the largest), plus ``n``: listings without a
-    position that serve the place are found through the area tokens."""
-    y, x = _micro(latitude, longitude)
-    dy = math.ceil(radius / (MILES_PER_DEGREE_LATITUDE / MICRO))
-    dx = math.ceil(radius / (miles_per_degree_longitude(latitude) / MICRO))
-    for level in sorted(REGION_LEVELS, reverse=True):
-        size = _size(level)
-        rows = range((y - dy) // size, (y + dy) // size + 1)
-        columns = range((x - dx) // size, (x + dx) // size + 1)
-        if len(rows) * len(columns) <= MAX_REGIONS:
-            break
-    return [_region(level, i, j) for i in rows for j in columns] + [NOWHERE_REGION]
-
-
-def regional_token(region: str, token: str) -> str:
-    """A word's token within a region. A common word ("help", "shelter") has a long
-    posting list statewide; "that word in these few regions" has a short one, so the
-    full-text index reads a fraction of it for a distance search (bench.directory_search:
-    about twice as fast on PostgreSQL at 100,000 listings)."""
-    return f"zr{region}x{token}"
 
 
 def miles_per_degree_longitude(latitude: float) -> float:

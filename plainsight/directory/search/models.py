@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Bumped when documents gain tokens or counts that searches rely on.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 6
 
 
 class Flag:
@@ -59,9 +59,6 @@ class SearchDocument(models.Model):
 
     # Matching and ranking. Token lists are space-delimited with a space at both ends.
     tokens = models.TextField()
-    # Words within regions, for distance searches (geo.regional_token); indexed with
-    # ``tokens`` by the full-text index, never ranked.
-    regional_tokens = models.TextField(default=" ")
     name_tokens = models.TextField(default=" ")
     category_tokens = models.TextField(default=" ")
     organization_tokens = models.TextField(default=" ")

@@ -287,7 +287,6 @@ DOCUMENT_FIELDS = (
     "service_at_location_id",
     "location_id",
     "tokens",
-    "regional_tokens",
     "name_tokens",
     "category_tokens",
     "organization_tokens",

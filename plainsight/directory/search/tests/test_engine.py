@@ -378,28 +378,3 @@ def test_common_filters_left_to_the_rows_give_the_same_results(kern, monkeypatch
             found.append(([hit.service_id for hit in results.hits], results.total))
         assert found[0] == found[1], request
         assert 0 < found[0][1] < unfiltered, request
-
-
-@pytest.mark.parametrize("text", ["legal", "shelter food", "refugio", "abogado gratis"])
-@pytest.mark.parametrize("radius", [5, 25, 100, 400])
-@pytest.mark.parametrize("sort", ["relevance", "distance"])
-def test_words_within_regions_find_what_words_anywhere_find(kern, text, radius, sort):
-    """A distance search asks for its words within the regions around the place; an
-    index of the older format (no regional tokens) is asked for them anywhere. Same
-    page either way."""
-    from plainsight.directory.search.models import INDEX_FORMAT, SearchIndexState
-
-    request = SearchRequest(
-        text=text, place=find_place("93301"), radius_miles=radius, sort=sort, page_size=50
-    )
-    regional = search(request)
-    SearchIndexState.objects.filter(id=1).update(format_version=INDEX_FORMAT - 1)
-    try:
-        anywhere = search(request)
-    finally:
-        SearchIndexState.objects.filter(id=1).update(format_version=INDEX_FORMAT)
-    assert [h.service_id for h in regional.hits] == [h.service_id for h in anywhere.hits]
-    assert regional.hits or radius == 5, "the Kern directory has these within 25 miles"
-    assert regional.relaxed == anywhere.relaxed
-    if regional.total_exact and anywhere.total_exact:
-        assert regional.total == anywhere.total

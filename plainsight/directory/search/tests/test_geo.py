@@ -56,29 +56,3 @@ def test_blocks_grow_from_the_smallest_cells_and_stay_small():
     assert ends == sorted(ends) and ends[-1] >= 25
     wide = geo.rings(34.0522, -118.2437, 400)
     assert wide[-1].end == math.inf and len(wide[-1].cells) > 4
-
-
-def test_regions_covering_a_circle_hold_every_point_within_it():
-    rng = random.Random(4)
-    for _ in range(300):
-        latitude, longitude = rng.uniform(32.5, 42), rng.uniform(-124, -114)
-        radius = rng.choice([5, 10, 25, 50, 100])
-        covering = set(geo.regions_covering(latitude, longitude, radius))
-        assert geo.NOWHERE_REGION in covering
-        sizes = {region.split("a")[0] for region in covering - {geo.NOWHERE_REGION}}
-        assert len(sizes) == 1  # one region size per search
-        for _ in range(20):
-            # A point of the circle's bounding box lies in one of the regions.
-            lat = latitude + rng.uniform(-1, 1) * radius / geo.MILES_PER_DEGREE_LATITUDE
-            lon = longitude + rng.uniform(-1, 1) * radius / geo.miles_per_degree_longitude(latitude)
-            assert geo.regions_of(lat, lon) & covering
-
-
-def test_a_small_circle_uses_the_finer_regions_and_a_large_one_the_coarser():
-    small = geo.regions_covering(35.37, -119.02, 5)
-    large = geo.regions_covering(35.37, -119.02, 100)
-    assert all(r.startswith(f"{max(geo.REGION_LEVELS)}a") for r in small[:-1])
-    assert len(small) - 1 <= geo.MAX_REGIONS
-    assert all(r.startswith(f"{min(geo.REGION_LEVELS)}a") for r in large[:-1])
-    assert geo.regions_of(None, None) == {geo.NOWHERE_REGION}
-    assert geo.regional_token("3a1b2", "legal") == "zr3a1b2xlegal"
