@@ -30,6 +30,14 @@ def test_canaries_are_unique_and_documentation_addresses() -> None:
         )
 
 
+def test_canaries_of_one_run_never_share_an_address() -> None:
+    # Each canary takes two IPv4 addresses of 150; drawn at random, 70 canaries would
+    # almost surely repeat one (and two canaries did, once, in CI).
+    canaries = [VisitorCanary.new() for _ in range(70)]
+    v4 = [value for c in canaries for value in (c.forwarded_for_v4, c.real_ip)]
+    assert len(set(v4)) == len(v4)
+
+
 @pytest.mark.parametrize("before", range(4))
 def test_finds_base64_at_every_alignment(before: int) -> None:
     canary = VisitorCanary.new()
