@@ -255,3 +255,37 @@ def test_planner_statistics_cover_every_hsds_table():
         cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
         analysed = {row[0] for row in cursor.fetchall()}
     assert {"directory_language", "directory_service", "directory_organization"} <= analysed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_outlives_a_database_held_by_another_writer(monkeypatch):
+    """django-tasks-db claims a task in an exclusive transaction whose BEGIN it does not
+    guard: on SQLite, a writer holding the database past the busy timeout (5 s) — a
+    `manage.py directory_import` or `search_index` run beside `make run` — ended the
+    worker with "database is locked", and serve_embedded then stopped the web server.
+    The worker now waits and goes on, and the queued import runs."""
+    from contextlib import contextmanager
+
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    real = db_worker.exclusive_transaction
+    claims: list[object] = []
+
+    @contextmanager
+    def held_once_by_another_writer(using=None):
+        claims.append(using)
+        if len(claims) == 1:
+            raise OperationalError("database is locked")
+        with real(using):
+            yield
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", held_once_by_another_writer)
+    job = services.import_job_create(
+        actor=None, content=EXAMPLE, file_name="x.json", file_format="json"
+    )
+    call_command("run_worker", "--batch", "--interval=0", verbosity=0)
+    assert len(claims) >= 2
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.SUCCEEDED
+    assert models.Service.objects.count() == 1
