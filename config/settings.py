@@ -226,6 +226,9 @@ PASSWORD_HASHERS = [
 # --- Sessions: idle timeout and absolute lifetime (enforced in accounts middleware) -----
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(15 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions whose every-request expiry refresh is skipped, not turned into
+# "400 Bad Request", while a long import holds the (SQLite) database: see the module.
+SESSION_ENGINE = "plainsight.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True

@@ -1387,6 +1387,10 @@ def run_import(
     check_references(collector)
     if not report.ok:
         return report
+    if progress:
+        # Checking against the directory and writing run in one transaction, minutes
+        # long for a large file: said before it starts, the count beginning again at 0.
+        progress("checking", 0, collector.count())
     try:
         with transaction.atomic():
             plan = _plan(collector, progress)

@@ -143,7 +143,11 @@ def import_job_run(
     store_progress = _job_progress(ImportJob, job.pk)
 
     def record_progress(phase: str, done: int, total: int) -> None:
-        store_progress(done, total)
+        # Only the reading is counted on the job's row. Checking and writing run in the
+        # import's one transaction, where the row cannot change for the page to see (on
+        # SQLite the import then holds the only write lock): from their start the page
+        # shows work going on without a count, not the reading's count stuck at 100 %.
+        store_progress(*((done, total) if phase == "reading" else (0, 0)))
         if progress is not None:
             progress(phase, done, total)
 

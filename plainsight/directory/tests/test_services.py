@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from plainsight.audit.models import AuditEvent
-from plainsight.directory import hsds, models, services
+from plainsight.directory import hsds, importing, models, services
 from plainsight.directory.tests.conftest import assert_no_secret
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,31 @@ def test_progress_is_reported():
     )
     services.import_job_run(job_id=job.pk, progress=lambda *args: seen.append(args))
     assert ("reading", 23, 23) in seen
+    assert ("checking", 0, 23) in seen
     assert any(phase == "writing" for phase, *_ in seen)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_an_import_checks_and_writes_its_row_shows_no_count(monkeypatch):
+    """Checking and writing run in one transaction that the job's row cannot report
+    from (under a real worker on SQLite it holds the only write lock, for minutes with
+    a large file). The row says so before it starts: no count, rather than the
+    reading's "N of N records done (100%)" while the longest part has not begun."""
+    seen = []
+    plan = importing._plan
+
+    def watching(collector, progress):
+        seen.append(models.ImportJob.objects.values_list("progress_done", "progress_total").get())
+        return plan(collector, progress)
+
+    monkeypatch.setattr(importing, "_plan", watching)
+    job = services.import_job_create(
+        actor=None, content=EXAMPLE, file_name="x.json", file_format="json", enqueue=False
+    )
+    job = services.import_job_run(job_id=job.pk)
+    assert job.status == models.ImportStatus.SUCCEEDED
+    assert seen == [(0, 0)]
+    assert (job.progress_done, job.progress_total) == (1, 1)  # finished
 
 
 def test_export_job_runs_through_the_task_with_only_its_id(
@@ -231,3 +255,37 @@ def test_planner_statistics_cover_every_hsds_table():
         cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
         analysed = {row[0] for row in cursor.fetchall()}
     assert {"directory_language", "directory_service", "directory_organization"} <= analysed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_outlives_a_database_held_by_another_writer(monkeypatch):
+    """django-tasks-db claims a task in an exclusive transaction whose BEGIN it does not
+    guard: on SQLite, a writer holding the database past the busy timeout (5 s) — a
+    `manage.py directory_import` or `search_index` run beside `make run` — ended the
+    worker with "database is locked", and serve_embedded then stopped the web server.
+    The worker now waits and goes on, and the queued import runs."""
+    from contextlib import contextmanager
+
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    real = db_worker.exclusive_transaction
+    claims: list[object] = []
+
+    @contextmanager
+    def held_once_by_another_writer(using=None):
+        claims.append(using)
+        if len(claims) == 1:
+            raise OperationalError("database is locked")
+        with real(using):
+            yield
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", held_once_by_another_writer)
+    job = services.import_job_create(
+        actor=None, content=EXAMPLE, file_name="x.json", file_format="json"
+    )
+    call_command("run_worker", "--batch", "--interval=0", verbosity=0)
+    assert len(claims) >= 2
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.SUCCEEDED
+    assert models.Service.objects.count() == 1

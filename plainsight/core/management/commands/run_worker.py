@@ -4,18 +4,31 @@ Run as many as the load needs, on any number of hosts: each claims a task by loc
 its row (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL; an exclusive transaction on
 SQLite) and marks it running in the same transaction, so no task runs twice. Periodic
 jobs reach the workers through ``manage.py run_scheduler``.
+
+On SQLite that exclusive transaction waits for any other writer, at most the busy
+timeout (5 s); django-tasks-db catches "database is locked" around its query but not
+around the BEGIN itself. A longer writer — ``manage.py directory_import`` or
+``search_index`` run beside ``make run`` — therefore ended the worker, and
+``serve_embedded`` then stopped the web server with it. The worker now waits and goes
+on instead.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import OperationalError, connections
 from django.utils.crypto import get_random_string
+from django_tasks_db.utils import is_locked_database_exception
+
+logger = logging.getLogger("plainsight.tasks")
 
 
 class Command(BaseCommand):
@@ -49,4 +62,15 @@ class Command(BaseCommand):
             argv.append("--batch")
         if options["max_tasks"]:
             argv.append(f"--max-tasks={options['max_tasks']}")
-        call_command("db_worker", *argv, verbosity=options["verbosity"])
+        while True:
+            try:
+                call_command("db_worker", *argv, verbosity=options["verbosity"])
+                return
+            except OperationalError as error:
+                if not is_locked_database_exception(error):
+                    raise
+                logger.warning(
+                    "The database is held by another writer; the task worker waits and goes on."
+                )
+                connections.close_all()
+                time.sleep(options["interval"])

@@ -8,13 +8,16 @@ import re
 import uuid
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import polib
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -304,10 +307,38 @@ def test_the_job_page_shows_progress_and_refreshes_until_finished(world):
     assert "5 of 20 records done (25%)" in html
     assert 'http-equiv="refresh"' in html
 
+    # Checking and writing (one transaction) are shown without a count.
+    models.ImportJob.objects.filter(pk=job.pk).update(progress_done=0, progress_total=0)
+    html = client.get(url("import_job", job.pk)).content.decode()
+    assert '<progress id="import-progress">' in html
+    assert "Checking the file and importing its records…" in html
+    assert 'http-equiv="refresh"' in html
+
     models.ImportJob.objects.filter(pk=job.pk).update(status=models.ImportStatus.PENDING)
     assert services.import_job_run(job_id=job.pk).status == models.ImportStatus.SUCCEEDED
     html = client.get(url("import_job", job.pk)).content.decode()
     assert 'http-equiv="refresh"' not in html and "<progress" not in html
+
+
+def test_the_job_page_is_shown_while_the_import_holds_the_database(world):
+    """Under a real worker on SQLite the import's transaction holds the only write lock,
+    for minutes with a large file: the page following it must not fail on the refresh
+    of the coordinator's session (Django answered "400 Bad Request")."""
+    job = services.import_job_create(
+        actor=world.coordinator,
+        content=EXAMPLE,
+        file_name="service_full.json",
+        file_format="json",
+        enqueue=False,
+    )
+    models.ImportJob.objects.filter(pk=job.pk).update(status=models.ImportStatus.RUNNING)
+    client = staff(world.coordinator)
+    assert client.get(url("import_job", job.pk)).status_code == 200
+    locked = OperationalError("database is locked")
+    with mock.patch.object(Session, "save", side_effect=locked, autospec=True):
+        response = client.get(url("import_job", job.pk))
+    assert response.status_code == 200
+    assert "Checking the file and importing its records…" in response.content.decode()
 
 
 def test_problems_are_shown_in_the_readers_language(world):
