@@ -12,12 +12,16 @@ import http.client
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
+
+from plainsight.directory.search.models import INDEX_FORMAT
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -75,6 +79,13 @@ def test_prepare_twice_then_serve_and_stop(tmp_path: Path) -> None:
         assert result.returncode == 0, f"{attempt} prepare failed:\n{result.stderr}"
     database = tmp_path / "var" / "plainsight.sqlite3"
     assert database.exists()
+    # The demo directory is searchable from the first start: its search index is built.
+    with closing(sqlite3.connect(database)) as db:
+        (documents,) = db.execute("SELECT count(*) FROM directory_search_searchdocument").fetchone()
+        (format_version,) = db.execute(
+            "SELECT format_version FROM directory_search_searchindexstate"
+        ).fetchone()
+    assert documents > 0 and format_version == INDEX_FORMAT
     # WAL mode is a property of the database file itself.
     assert database.read_bytes()[18:20] == b"\x02\x02", "the database is not in WAL mode"
 

@@ -8,8 +8,9 @@ The run has two phases:
    reported with file, row, field and a translated message.
 2. **Write**, only if nothing was wrong, in one transaction: rows are created or
    updated by their HSDS ``id`` (re-importing the same file changes nothing, and never
-   duplicates), and the rows a parent in the file no longer lists are removed. A
-   dry run does all of it and then rolls back.
+   duplicates), and the rows a parent in the file no longer lists are removed; the
+   search index follows in the same transaction. A dry run does all of it (but the
+   index) and then rolls back.
 
 Two rules protect people who depend on the data:
 
@@ -1406,7 +1407,11 @@ def run_import(
                 report.applied = True
             else:
                 from plainsight.audit.services import audit_record
+                from plainsight.directory.search.services import search_index_refresh
 
+                # In the same transaction: the public search shows the new listings the
+                # moment they are committed, and a failed run leaves the index as it was.
+                search_index_refresh()
                 audit_record(
                     actor=actor,
                     action="directory.import",

@@ -51,6 +51,20 @@ JOBS: tuple[PeriodicJob, ...] = (
         late_after=timedelta(days=2),
     ),
     PeriodicJob(
+        name="directory.refresh_search_index",
+        label=_("The search index catching up with directory changes"),
+        function="plainsight.directory.jobs.search_index_catch_up",
+        schedule=Every(interval=timedelta(minutes=15)),
+        late_after=timedelta(hours=6),
+    ),
+    PeriodicJob(
+        name="directory.rebuild_search_index",
+        label=_("The nightly rebuild of the search index"),
+        function="plainsight.directory.jobs.search_index_nightly_rebuild",
+        schedule=Daily(at=time(3, 45)),
+        late_after=timedelta(hours=30),
+    ),
+    PeriodicJob(
         name="scheduler.prune_history",
         label=_("The nightly clean-up of finished background work"),
         function="plainsight.scheduler.housekeeping.history_prune",

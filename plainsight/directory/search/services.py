@@ -43,6 +43,10 @@ from plainsight.directory.search.models import (
 from plainsight.directory.search.spelling import spelling_keys
 
 BATCH_SIZE = 1000
+# A refresh that would reindex more than this share of the services rebuilds instead
+# (after a large import): per service, the incremental path also rewrites token counts
+# and reads the old documents, so one pass over everything is cheaper beyond this.
+REBUILD_SHARE = 0.25
 
 
 SERVICE_VALUES = (
@@ -620,6 +624,11 @@ def _changed_service_ids(since: dt.datetime) -> set[uuid.UUID]:
 def search_index_refresh(*, batch_size: int = BATCH_SIZE) -> int:
     """Reindex the services changed since the last refresh; returns how many.
 
+    Run after every import (in its transaction), by ``make run`` and every few minutes
+    by the scheduler. Rebuilds everything instead when the index was never built or
+    has an older format (an upgrade), or when so many services changed that one pass
+    over all of them costs less.
+
     Deleting a child row (a phone, a schedule) does not touch its service's
     ``updated_at``: code that deletes children calls ``search_index_services`` itself,
     and the nightly rebuild catches anything else.
@@ -627,11 +636,14 @@ def search_index_refresh(*, batch_size: int = BATCH_SIZE) -> int:
     state = SearchIndexState.objects.filter(id=1).first()
     since = state.refreshed_at if state is not None else None
     started = timezone.now()
-    if since is None:
+    if since is None or state is None or state.format_version != INDEX_FORMAT:
         search_index_rebuild(batch_size=batch_size)
         return directory.Service.objects.count()
     # A little overlap, so a change committed while the last refresh ran is not missed.
     ids = _changed_service_ids(since - dt.timedelta(minutes=5))
+    if len(ids) > REBUILD_SHARE * max(directory.Service.objects.count(), 1):
+        search_index_rebuild(batch_size=batch_size)
+        return len(ids)
     for chunk in _chunks(sorted(ids), batch_size):
         search_index_services(service_ids=chunk)
     _bump_state(refreshed_at=started)
