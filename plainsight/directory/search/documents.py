@@ -234,6 +234,7 @@ def analyze_text(value: str, language: str) -> tuple[frozenset[str], frozenset[s
         if folded:
             spelled.add(folded)
     found |= vocabulary.concept_tokens(found, language)
+    found |= vocabulary.phrase_concept_tokens([text.fold(w) for w in text.words(value)])
     return frozenset(found), frozenset(spelled)
 
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Bumped when documents gain tokens or counts that searches rely on.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 
 
 class Flag:

@@ -199,6 +199,27 @@ def _phrases() -> list[tuple[tuple[str, ...], str, str]]:
     return phrases
 
 
+@cache
+def _concept_phrases_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind, name in _phrases():
+        if kind == "concept":
+            by_first.setdefault(phrase[0], []).append((phrase, name))
+    return by_first
+
+
+def phrase_concept_tokens(folded_words: list[str]) -> set[str]:
+    """The concept tokens of the phrases in a listing's text: a listing that says
+    "safe house" or "salud mental" is found by the query phrase that means it."""
+    by_first = _concept_phrases_by_first_word()
+    found: set[str] = set()
+    for start, word in enumerate(folded_words):
+        for phrase, name in by_first.get(word, ()):
+            if tuple(folded_words[start : start + len(phrase)]) == phrase:
+                found.add(CONCEPTS_BY_KEY[name].token)
+    return found
+
+
 def match_phrase(folded_words: list[str], start: int) -> tuple[int, str, str] | None:
     """The longest phrase starting at ``start``: (length in words, kind, name)."""
     for phrase, kind, name in _phrases():

@@ -132,7 +132,7 @@ def test_a_refresh_that_would_touch_most_listings_rebuilds_once(monkeypatch):
     shelter.save()
     services.search_index_refresh()  # one of four changed: incremental
     assert rebuilds == []
-    assert _names("kern safe") == ["Kern Safe House"]
+    assert _names("safe house") == ["Kern Safe House"]  # a phrase the listing says
     for service in m.Service.objects.all():
         service.description = "Updated by a script"
         service.save()
@@ -159,3 +159,15 @@ def test_the_nightly_rebuild_is_scheduled_and_rebuilds():
     assert jobs.search_index_nightly_rebuild() == {"documents": SearchDocument.objects.count()}
     assert _names("harbor") == ["Harbor Legal Aid"]
 
+
+def test_a_phrase_in_a_listing_brings_its_meaning_in_either_language():
+    """A query phrase ("salud mental") stands for its concept; a listing that only says
+    the English phrase is found by it, and not by a word of the phrase alone."""
+    factories.ServiceFactory.create(
+        name="Eastside Wellness", description="Free mental health support groups."
+    )
+    factories.ServiceFactory.create(name="Mental Math Tutoring", description="Homework help.")
+    services.search_index_rebuild()
+    assert _names("salud mental") == ["Eastside Wellness"]
+    assert _names("mental health") == ["Eastside Wellness"]
+    assert _names("safe house") == []  # no listing says it or means it
