@@ -39,7 +39,13 @@ from plainsight.directory.search.models import (
     Flag,
 )
 from plainsight.directory.search.places import Place
-from plainsight.directory.search.query import FIELD_WEIGHTS, AnalyzedQuery, analyze, resolve
+from plainsight.directory.search.query import (
+    FIELD_WEIGHTS,
+    AnalyzedQuery,
+    ResolvedQuery,
+    analyze,
+    resolve,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -349,21 +355,12 @@ class _Plan:
     key: Any
 
 
-def _plan(
-    request: SearchRequest,
-    groups: list[dict[str, float]],
-    *,
-    relaxed: bool,
-    moment: dt.datetime,
-    zones: list[str],
-) -> _Plan:
-    match_groups: list[list[str]] = []
-    text_groups = [sorted(group) for group in groups]
-    if text_groups:
-        if relaxed:
-            match_groups.append(sorted(set().union(*text_groups)))
-        else:
-            match_groups.extend(text_groups)
+def _filter_groups(
+    request: SearchRequest, moment: dt.datetime, zones: list[str]
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Full-text groups of the filters: those only the index decides (category,
+    language, area), and those the row conditions decide exactly too (yes/no flags,
+    the hour of the week), used where they narrow much (see ``_narrow``)."""
     filter_groups: list[list[str]] = []
     if request.category:
         filter_groups.append([category_token(request.category)])
@@ -371,15 +368,6 @@ def _plan(
         filter_groups.append([language_token(request.language)])
     if request.serves_area and request.place is not None:
         filter_groups.append(sorted(set(request.place.area_tokens())))
-
-    where = _flags_sql(request)
-    params: list[Any] = []
-    if request.age is not None:
-        where.append(
-            "(d.minimum_age IS NULL OR d.minimum_age <= %s)"
-            " AND (d.maximum_age IS NULL OR d.maximum_age >= %s)"
-        )
-        params += [request.age, request.age]
     prefilter_groups: list[list[str]] = []
     for wanted, flag in (
         (request.no_police_report, Flag.NO_POLICE_REPORT),
@@ -396,6 +384,42 @@ def _plan(
         # First the hour of the week (tokens), then the exact rules of the day.
         slots = {hours.LocalMoment.at(moment, zone).slot for zone in zones}
         prefilter_groups.append(sorted(slots | {hours.ALWAYS}))
+    return filter_groups, prefilter_groups
+
+
+def _cells(request: SearchRequest) -> list[str]:
+    """The place cells a distance search estimates its matches from."""
+    if request.place is None or request.radius_miles is None:
+        return []
+    return geo.cover(request.place.latitude, request.place.longitude, request.radius_miles)
+
+
+def _plan(
+    request: SearchRequest,
+    groups: list[dict[str, float]],
+    *,
+    relaxed: bool,
+    moment: dt.datetime,
+    zones: list[str],
+) -> _Plan:
+    match_groups: list[list[str]] = []
+    text_groups = [sorted(group) for group in groups]
+    if text_groups:
+        if relaxed:
+            match_groups.append(sorted(set().union(*text_groups)))
+        else:
+            match_groups.extend(text_groups)
+    filter_groups, prefilter_groups = _filter_groups(request, moment, zones)
+
+    where = _flags_sql(request)
+    params: list[Any] = []
+    if request.age is not None:
+        where.append(
+            "(d.minimum_age IS NULL OR d.minimum_age <= %s)"
+            " AND (d.maximum_age IS NULL OR d.maximum_age >= %s)"
+        )
+        params += [request.age, request.age]
+    if request.open_now:
         clause, open_params = _open_now_sql(moment, zones)
         where.append(clause)
         params += open_params
@@ -541,21 +565,6 @@ def _within(plan: _Plan, place: Place, radius: int, wanted: int) -> tuple[list[_
     )
 
 
-def _token_counts(plan: _Plan, cells: list[str]) -> dict[str, int]:
-    """How many documents hold each token of the plan's groups and of ``cells``."""
-    groups = [*plan.match_groups, *plan.filter_groups, *plan.prefilter_groups]
-    tokens = sorted({t for group in groups for t in group} | set(cells))
-    if not tokens:
-        return {}
-    return dict(
-        bulk.select(
-            "SELECT token, document_count FROM directory_search_searchtoken"  # noqa: S608
-            f" WHERE token IN ({bulk.placeholders(len(tokens))})",
-            tokens,
-        )
-    )
-
-
 def _share(group: list[str], counts: dict[str, int], document_count: int) -> float:
     return min(1.0, sum(counts.get(t, 0) for t in group) / max(document_count, 1))
 
@@ -636,24 +645,20 @@ def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
 
 def _query(
     request: SearchRequest,
-    groups: list[dict[str, float]],
+    resolved: ResolvedQuery,
     *,
-    best: list[float],
     relaxed: bool,
     moment: dt.datetime,
     zones: list[str],
-    document_count: int,
 ) -> tuple[list[SearchHit], int, bool]:
     """One page of hits, how many match, and whether that number is exact."""
+    groups, counts, document_count = resolved.groups, resolved.counts, resolved.document_count
     plan = _plan(request, groups, relaxed=relaxed, moment=moment, zones=zones)
     page = max(1, min(request.page, MAX_PAGES))
     start = (page - 1) * request.page_size
     place = request.place
     radius = request.radius_miles
-    cells = []
-    if place is not None and radius is not None:
-        cells = geo.cover(place.latitude, place.longitude, radius)
-    counts = _token_counts(plan, cells)
+    cells = _cells(request)
     estimate = _estimated_matches(plan, cells, counts, document_count)
     plan = _narrow(plan, counts, document_count)
     if place is not None and radius is not None:
@@ -663,7 +668,7 @@ def _query(
             rows, total = _within(plan, place, radius, wanted)
             exact = True
         else:
-            rows, total, exact = _nearest(plan, place, radius, wanted, sum(best))
+            rows, total, exact = _nearest(plan, place, radius, wanted, sum(resolved.best))
         rows = rows[start:]
     else:
         rows, total = _select(plan, limit=request.page_size, offset=start)
@@ -708,7 +713,11 @@ def search(request: SearchRequest) -> SearchResults:
     request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
     typed_words = len(analyzed.words)
     document_count, zones, current = _index_state()
-    resolved = resolve(analyzed, document_count=document_count)
+    filter_groups, prefilter_groups = _filter_groups(request, moment, zones)
+    counted = {t for group in [*filter_groups, *prefilter_groups] for t in group}
+    resolved = resolve(
+        analyzed, document_count=document_count, counted=counted | set(_cells(request))
+    )
     if not current:
         # An index from before an upgrade: do not trust its counts to stop early.
         logger.warning("The search index needs `manage.py search_index --rebuild`.")
@@ -720,15 +729,7 @@ def search(request: SearchRequest) -> SearchResults:
         )
 
     def query(request: SearchRequest, *, relaxed: bool) -> tuple[list[SearchHit], int, bool]:
-        return _query(
-            request,
-            resolved.groups,
-            best=resolved.best,
-            relaxed=relaxed,
-            moment=moment,
-            zones=zones,
-            document_count=document_count,
-        )
+        return _query(request, resolved, relaxed=relaxed, moment=moment, zones=zones)
 
     hits, total, exact = query(request, relaxed=False)
     relaxed = False

@@ -135,14 +135,24 @@ def _check(groups: Sequence[Sequence[str]]) -> None:
 def match_clause(
     groups: Sequence[Sequence[str]], *, exclude: Sequence[str] = (), alias: str = "d"
 ) -> tuple[str, list[str]]:
-    """SQL (with one parameter) true for documents having a token of every group and
+    """SQL (and its parameters) true for documents having a token of every group and
     none of ``exclude``."""
+    if not groups:
+        raise ValueError("a full-text match needs at least one group")
     _check(groups)
     if exclude:
         _check([exclude])
     if connection.vendor == "sqlite":
         return f"{alias}.id {SQLITE_MATCH}", [_sqlite_query(groups, exclude)]
-    return f"{alias}.tsv @@ CAST(%s AS tsquery)", [_postgres_query(groups, exclude)]
+    # One condition per group: GIN makes each its own scan key and leapfrogs between
+    # them, each list skipping to the next id another key could match. Within one
+    # key (a & b & c), GIN instead visits every id of its rarer entries, up to a
+    # whole group of them: a common word with twelve small place cells read all
+    # the cells' 160,000 ids at 1,000,000 listings.
+    params = [_postgres_query([group], ()) for group in groups[:-1]]
+    params.append(_postgres_query([groups[-1]], exclude))
+    condition = f"{alias}.tsv @@ CAST(%s AS tsquery)"
+    return "(" + " AND ".join([condition] * len(params)) + ")", params
 
 
 def bulk_load_begin() -> None:

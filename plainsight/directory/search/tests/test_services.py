@@ -189,6 +189,25 @@ def test_the_full_text_index_follows_the_documents_table(small):
         assert [row[0] for row in cursor.fetchall()] == [document.pk]
 
 
+def test_match_clause_wants_a_token_of_every_group_and_none_excluded(small):
+    search_index_rebuild()
+    ids = list(SearchDocument.objects.order_by("id").values_list("id", flat=True)[:3])
+    assert len(ids) == 3
+    # Matches by its second token; has an excluded token; lacks the second group.
+    for pk, tokens in zip(ids, (" zzb zzc ", " zza zzc zzx ", " zza "), strict=True):
+        SearchDocument.objects.filter(pk=pk).update(tokens=tokens)
+    clause, params = fts.match_clause([["zza", "zzb"], ["zzc"]], exclude=["zzx"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.id FROM directory_search_searchdocument d WHERE {clause}",  # noqa: S608
+            params,
+        )
+        assert [row[0] for row in cursor.fetchall()] == ids[:1]
+    if connection.vendor == "postgresql":
+        # One condition per group, so that GIN leapfrogs between them (see match_clause).
+        assert clause.count("@@") == 2
+
+
 def test_ensure_schema_is_idempotent(small):
     fts.ensure_schema()
     fts.ensure_schema()
@@ -245,6 +264,8 @@ def test_match_clause_refuses_anything_but_plain_tokens():
     for bad in (["a'b"], ["Ab"], ["a b"], [""], []):
         with pytest.raises(ValueError):
             fts.match_clause([bad])
+    with pytest.raises(ValueError):
+        fts.match_clause([])
 
 
 def test_documents_of_one_place_are_stored_together():
