@@ -582,11 +582,18 @@ def _narrow(plan: _Plan, counts: dict[str, int], document_count: int) -> _Plan:
 def _estimated_matches(
     plan: _Plan, cells: list[str], counts: dict[str, int], document_count: int
 ) -> float:
-    """How many listings a distance search will rank, from the index's token counts,
-    taking the words, filters and place as independent (good enough to choose between
-    one query and reading outward)."""
+    """How many listings a distance search will rank, from the index's token counts
+    (good enough to choose between one query and reading outward).
+
+    Filters and place are taken as independent; the words of one query as found
+    together (the rarest decides): they often are ("bus pass", a name), and taken as
+    independent they sent searches matching thousands to the one query that cannot
+    stop early (bench.directory_search, 1,000,000 listings: p95 105.1 → 91.4 ms).
+    """
     estimate = float(sum(counts.get(t, 0) for t in cells))
-    for group in [*plan.match_groups, *plan.filter_groups, *plan.prefilter_groups]:
+    if plan.match_groups:
+        estimate *= min(_share(group, counts, document_count) for group in plan.match_groups)
+    for group in [*plan.filter_groups, *plan.prefilter_groups]:
         estimate *= _share(group, counts, document_count)
     return estimate
 

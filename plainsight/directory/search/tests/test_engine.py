@@ -378,3 +378,18 @@ def test_common_filters_left_to_the_rows_give_the_same_results(kern, monkeypatch
             found.append(([hit.service_id for hit in results.hits], results.total))
         assert found[0] == found[1], request
         assert 0 < found[0][1] < unfiltered, request
+
+
+def test_a_distance_search_expects_its_words_to_be_found_together():
+    """Words of one query ("bus pass") mostly occur together: the rarest decides how
+    many listings a search will rank, not the product of their shares (which sent
+    searches matching thousands to the one query that cannot stop early)."""
+    from plainsight.directory.search import engine
+
+    request = SearchRequest(text="bus pass", free=True)
+    plan = engine._plan(
+        request, [{"bus": 1.0}, {"pass": 1.0}], relaxed=False, moment=local(2026, 1, 5), zones=[]
+    )
+    counts = {"cell": 1000, "bus": 500, "pass": 250}
+    # pass: a quarter of the listings; free is a row condition, not a full-text group.
+    assert engine._estimated_matches(plan, ["cell"], counts, 1000) == 250.0
