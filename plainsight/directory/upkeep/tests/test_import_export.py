@@ -281,14 +281,19 @@ def test_a_dry_run_writes_nothing_and_asks_for_the_file_again(world, immediate_t
     assert '<option value="service" selected>' in form
 
 
-def test_the_job_page_shows_progress_and_refreshes_until_finished(world):
-    job = services.import_job_create(
-        actor=world.coordinator,
+def _waiting_job(coordinator) -> models.ImportJob:
+    """An import of the spec's service example, not handed to a worker."""
+    return services.import_job_create(
+        actor=coordinator,
         content=EXAMPLE,
         file_name="service_full.json",
         file_format="json",
         enqueue=False,
     )
+
+
+def test_the_job_page_shows_progress_and_refreshes_until_finished(world):
+    job = _waiting_job(world.coordinator)
     client = staff(world.coordinator)
     response = client.get(url("import_job", job.pk))
     html = response.content.decode()
@@ -324,13 +329,7 @@ def test_the_job_page_is_shown_while_the_import_holds_the_database(world):
     """Under a real worker on SQLite the import's transaction holds the only write lock,
     for minutes with a large file: the page following it must not fail on the refresh
     of the coordinator's session (Django answered "400 Bad Request")."""
-    job = services.import_job_create(
-        actor=world.coordinator,
-        content=EXAMPLE,
-        file_name="service_full.json",
-        file_format="json",
-        enqueue=False,
-    )
+    job = _waiting_job(world.coordinator)
     models.ImportJob.objects.filter(pk=job.pk).update(status=models.ImportStatus.RUNNING)
     client = staff(world.coordinator)
     assert client.get(url("import_job", job.pk)).status_code == 200
