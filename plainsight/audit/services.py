@@ -156,15 +156,19 @@ def _locked_head() -> AuditChainHead:
     Migration 0002 creates the row. It is missing only in an emptied database (the
     test suite's flush); then a new chain starts. If events remain without a head,
     history was tampered with and nothing is written until someone looks.
+
+    Writers that find no head all try to create it: the unique key makes the others
+    wait for the first one's transaction and then lock the head it made. Only the
+    writer that created the head asks whether events are orphaned; one that asked
+    before locking could count the first chain event of a concurrent writer as
+    tampering.
     """
-    try:
-        return AuditChainHead.objects.select_for_update().get(id=1)
-    except AuditChainHead.DoesNotExist:
-        if AuditEvent.objects.exists():
-            raise AuditChainError(
-                "The audit chain head is missing while events exist; run audit_verify."
-            ) from None
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"seq": 0, "last_hash": GENESIS}
+    head, created = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"seq": 0, "last_hash": GENESIS}
+    )
+    if created and AuditEvent.objects.exists():
+        # Raising rolls back the caller's transaction, and the head created with it.
+        raise AuditChainError(
+            "The audit chain head is missing while events exist; run audit_verify."
         )
-        return head
+    return head
