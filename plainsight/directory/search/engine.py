@@ -60,8 +60,9 @@ MAX_PAGES = 50
 ONE_QUERY_MATCHES = 1000
 # A yes/no or open-now filter held by more than this share of the listings is left to
 # the row conditions (which decide it exactly anyway): intersecting its long posting
-# list in the full-text index costs more than it saves (bench.directory_search).
-COMMON_SHARE = 0.4
+# list in the full-text index costs more than it saves (bench.directory_search:
+# 0.7 beat 0.4 and 1.0 on both databases; see docs/decisions/directory-search.md).
+COMMON_SHARE = 0.7
 
 
 @dataclass(frozen=True)
