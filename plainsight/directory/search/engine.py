@@ -166,38 +166,45 @@ def _literal(token: str) -> str:
     return f"' {token} '"
 
 
+SCORE_COLUMNS = {
+    "name": "d.name_tokens",
+    "category": "d.category_tokens",
+    "organization": "d.organization_tokens",
+    "text": "d.tokens",  # every token of the document, in whatever field
+}
+
+
 def _score_sql(groups: list[dict[str, float]], *, every_word_matched: bool) -> str:
     """Per word, the best of its tokens weighted by the field it is in.
 
-    The short field columns are looked at first and the long ``tokens`` last, which a
-    token found in a name never needs; when every word had to match, the only token of
-    a one-token word is known to be there.
+    One ``CASE`` per word tries every (token, field) pair from the highest score down,
+    so the first pair found is the word's score and the rest are never looked at (a
+    token in a name stops at once). When every word had to match, one of the word's
+    tokens is known to be there: if no other pair was found, the last one is, and it
+    needs no look into the long ``tokens`` column.
     """
     if not groups:
         return "0.0"
     position = "instr" if connection.vendor == "sqlite" else "strpos"
-    greatest = "max" if connection.vendor == "sqlite" else "GREATEST"
     words = []
     for group in groups:
-        cases = []
-        for token, weight in sorted(group.items()):
-            lit = _literal(token)
-            text = _num(FIELD_WEIGHTS["text"] * weight)
-            anywhere = (
-                f"ELSE {text}"
-                if every_word_matched and len(group) == 1
-                else f"WHEN {position}(d.tokens, {lit}) > 0 THEN {text} ELSE 0.0"
-            )
-            cases.append(
-                f"CASE WHEN {position}(d.name_tokens, {lit}) > 0"
-                f" THEN {_num(FIELD_WEIGHTS['name'] * weight)}"
-                f" WHEN {position}(d.category_tokens, {lit}) > 0"
-                f" THEN {_num(FIELD_WEIGHTS['category'] * weight)}"
-                f" WHEN {position}(d.organization_tokens, {lit}) > 0"
-                f" THEN {_num(FIELD_WEIGHTS['organization'] * weight)}"
-                f" {anywhere} END"
-            )
-        words.append(cases[0] if len(cases) == 1 else f"{greatest}({', '.join(cases)})")
+        pairs = sorted(
+            (
+                (FIELD_WEIGHTS[field] * weight, order, token, column)
+                for token, weight in group.items()
+                for order, (field, column) in enumerate(SCORE_COLUMNS.items())
+            ),
+            key=lambda pair: (-pair[0], pair[1], pair[2]),
+        )
+        whens = [
+            f"WHEN {position}({column}, {_literal(token)}) > 0 THEN {_num(score)}"
+            for score, _order, token, column in pairs
+        ]
+        if every_word_matched:
+            whens[-1] = f"ELSE {_num(pairs[-1][0])}"
+        else:
+            whens.append("ELSE 0.0")
+        words.append(f"CASE {' '.join(whens)} END")
     return " + ".join(f"({w})" for w in words)
 
 
