@@ -12,6 +12,7 @@ page that follows it, and the outcome stored there too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
@@ -129,6 +130,22 @@ def _job_progress(model: type[DirectoryJob], job_id: uuid.UUID) -> Callable[[int
     return record
 
 
+def _job_file_delete(name: str) -> None:
+    """Delete a job's stored file and the job's own folder with it.
+
+    Each job keeps its file in a folder named after the job (two uploads of the same
+    name never meet); on a disk the empty folder would stay behind, one per job. Object
+    storages have no folders (no ``path``), and a folder that is not empty stays.
+    """
+    default_storage.delete(name)
+    try:
+        folder = Path(default_storage.path(name)).parent
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
 def _job_failed(model: type[DirectoryJob], job_id: uuid.UUID) -> None:
     model._default_manager.filter(pk=job_id).update(status="failed", finished_at=timezone.now())
 
@@ -166,6 +183,11 @@ def import_job_run(
     except Exception:
         _job_failed(ImportJob, job.pk)
         raise
+    finally:
+        # The upload is not kept once read, whatever came of it: another host may not
+        # share this disk, a claimed job never runs again, and the directory itself
+        # holds what was imported.
+        _job_file_delete(job.file_name)
     if report.ok:
         status = ImportStatus.VALIDATED if job.dry_run else ImportStatus.SUCCEEDED
     else:
@@ -179,9 +201,6 @@ def import_job_run(
     job.save()
     if status == ImportStatus.SUCCEEDED:
         directory_statistics_refresh()
-    # The upload is not kept once imported: another host may not share this disk, and
-    # the directory itself now holds the data.
-    default_storage.delete(job.file_name)
     return job
 
 
@@ -344,7 +363,7 @@ def export_jobs_purge_expired(*, now: dt.datetime | None = None) -> int:
                 target_id=job.pk,
             )
             # Deleted once the row says so: a download starting now is refused.
-            transaction.on_commit(functools.partial(default_storage.delete, job.file_name))
+            transaction.on_commit(functools.partial(_job_file_delete, job.file_name))
         purged += 1
     # Exports whose run never finished (a worker that died) are given up after as long.
     ExportJob.objects.filter(

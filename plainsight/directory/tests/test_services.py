@@ -21,6 +21,31 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+def test_a_run_that_crashes_fails_its_job_and_deletes_the_upload(monkeypatch):
+    job = services.import_job_create(
+        actor=None,
+        content=EXAMPLE,
+        file_name="service.json",
+        file_format=models.ImportFormat.JSON,
+        enqueue=False,
+    )
+    assert default_storage.exists(job.file_name)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(importing, "run_import", crash)
+    with pytest.raises(RuntimeError):
+        services.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.FAILED and job.finished_at is not None
+    assert not default_storage.exists(job.file_name)
+    assert not default_storage.exists(f"{services.STORAGE_PREFIX}/{job.pk}")
+    # Claimed once: running it again does nothing (and does not look for the file).
+    assert services.import_job_run(job_id=job.pk).status == models.ImportStatus.FAILED
+    assert models.Service.objects.count() == 0
+
+
 def test_job_runs_through_the_task_with_only_its_id(
     immediate_tasks, django_capture_on_commit_callbacks
 ):
@@ -36,7 +61,8 @@ def test_job_runs_through_the_task_with_only_its_id(
     assert job.summary["created"]["service"] == 1
     assert job.file_name.startswith(f"directory-imports/{job.pk}/")
     assert ".." not in job.file_name
-    assert not default_storage.exists(job.file_name)  # the upload is not kept
+    assert not default_storage.exists(job.file_name)  # the upload is not kept…
+    assert not default_storage.exists(f"{services.STORAGE_PREFIX}/{job.pk}")  # …nor its folder
     assert models.Service.objects.count() == 1
     actions = list(AuditEvent.objects.values_list("action", "target_id"))
     assert ("directory.import_queued", str(job.pk)) in actions
