@@ -581,7 +581,12 @@ def _schema_problems(table: str, document: dict[str, Any], source: Source) -> li
             problems.append(source.problem("invalid_email", path, value=error.instance))
         else:
             problems.append(source.problem("schema", path, detail=error.message))
-    return problems
+    # A schema that reaches a record two ways (HSDS's attribute → taxonomy_term does)
+    # reports its problems twice; each is said once.
+    unique: dict[tuple[str, str, str], Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.code, problem.field, repr(problem.params)), problem)
+    return list(unique.values())
 
 
 def _join(path: str, name: str) -> str:

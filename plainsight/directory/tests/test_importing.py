@@ -448,6 +448,21 @@ def test_broken_file_imports_nothing_and_names_every_bad_row():
         assert problem.message and "%(" not in problem.message
 
 
+def test_a_problem_is_reported_once_even_where_the_schema_reaches_it_twice():
+    """HSDS's schemas reach an attribute's taxonomy term two ways; a file written for
+    another profile (here: a term without name and description) hears of each gap once."""
+    document = example("service_full.json")
+    term = document["attributes"][0]["taxonomy_term"]
+    del term["name"], term["description"]
+    report = run_json(document)
+    problems = [(p.code, p.field) for p in report.errors]
+    assert problems == [
+        ("required", "attributes[0].taxonomy_term.name"),
+        ("required", "attributes[0].taxonomy_term.description"),
+    ]
+    assert all(count == 0 for count in table_counts().values())
+
+
 def test_errors_found_only_when_writing_also_leave_nothing_behind():
     """Rules on the merged rows (here: ages) run before any write, inside one transaction."""
     document = example("service_full.json")
