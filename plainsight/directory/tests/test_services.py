@@ -315,3 +315,31 @@ def test_the_task_worker_outlives_a_database_held_by_another_writer(monkeypatch)
     job.refresh_from_db()
     assert job.status == models.ImportStatus.SUCCEEDED
     assert models.Service.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_end_could_not_be_recorded_is_not_left_running(monkeypatch):
+    """A task ended while another writer held SQLite for longer than django-tasks-db's
+    retries: saving its result failed, and the result stayed "running" for ever. The
+    worker now records it as failed, saying why; the import itself finished."""
+    from django.db import OperationalError
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from plainsight.core.management.commands.run_worker import UNRECORDED_END
+
+    def locked(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", locked)
+    monkeypatch.setattr(DBTaskResult, "set_failed", locked)
+    job = services.import_job_create(
+        actor=None, content=EXAMPLE, file_name="x.json", file_format="json"
+    )
+    call_command("run_worker", "--batch", "--interval=0", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.SUCCEEDED  # the task's own work is done
+    result = DBTaskResult.objects.get()
+    assert result.status == TaskResultStatus.FAILED
+    assert result.traceback == UNRECORDED_END and result.finished_at is not None
