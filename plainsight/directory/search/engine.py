@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import math
 import uuid
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -221,15 +222,21 @@ def _distance_sql(place: Place) -> str:
 _zones_cache: dict[tuple[Any, ...], list[str]] = {}
 
 
-def _index_state() -> tuple[int, list[str], bool]:
-    """(number of documents, time zones of their opening rules, whether the index has
-    the current format)."""
+@dataclass(frozen=True)
+class _IndexState:
+    document_count: int
+    zones: list[str]  # time zones of the documents' opening rules
+    current: bool  # built in the current format
+    version: Hashable  # changes with every change of the index
+
+
+def _index_state() -> _IndexState:
     rows = bulk.select(
         "SELECT version, rebuilt_at, document_count, format_version"
         " FROM directory_search_searchindexstate WHERE id = 1"
     )
     if not rows:
-        return 0, [], False
+        return _IndexState(document_count=0, zones=[], current=False, version=None)
     row = rows[0]
     key = (row[0], row[1])
     zones = _zones_cache.get(key)
@@ -243,7 +250,9 @@ def _index_state() -> tuple[int, list[str], bool]:
         )
         _zones_cache.clear()
         _zones_cache[key] = zones
-    return row[2], zones, row[3] == INDEX_FORMAT
+    return _IndexState(
+        document_count=row[2], zones=zones, current=row[3] == INDEX_FORMAT, version=key
+    )
 
 
 def _open_now_sql(moment: dt.datetime, zones: list[str]) -> tuple[str, list[Any]]:
@@ -736,13 +745,17 @@ def search(request: SearchRequest) -> SearchResults:
     changes = {name for name in implied if not getattr(request, name)}
     request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
     typed_words = len(analyzed.words)
-    document_count, zones, current = _index_state()
+    state = _index_state()
+    document_count, zones = state.document_count, state.zones
     filter_groups, prefilter_groups = _filter_groups(request, moment, zones)
     counted = {t for group in [*filter_groups, *prefilter_groups] for t in group}
     resolved = resolve(
-        analyzed, document_count=document_count, counted=counted | set(_cells(request))
+        analyzed,
+        document_count=document_count,
+        counted=counted | set(_cells(request)),
+        index_version=state.version,
     )
-    if not current:
+    if not state.current:
         # An index from before an upgrade: do not trust its counts to stop early.
         logger.warning("The search index needs `manage.py search_index --rebuild`.")
         resolved.best = [max(group.values()) * FIELD_WEIGHTS["name"] for group in resolved.groups]

@@ -12,7 +12,7 @@ is set aside rather than emptying the results.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from plainsight.directory.search import bulk, text, vocabulary
@@ -129,11 +129,33 @@ def _corrections(words: list[str]) -> dict[str, list[str]]:
 FIELD_WEIGHTS = {"name": 10.0, "category": 7.0, "organization": 4.0, "text": 2.0}
 
 
-def _frequencies(tokens: set[str], best_field: dict[str, float]) -> dict[str, int]:
-    """Token → number of documents having it (tokens the index does not have are left
-    out); ``best_field`` receives the weight of the best field any document has it in."""
-    if not tokens:
-        return {}
+@dataclass
+class _CountsCache:
+    """Token counts of one version of the index (they change only with it)."""
+
+    version: Hashable
+    # token → (documents having it, weight of its best field); None: no document has it
+    tokens: dict[str, tuple[int, float] | None] = field(default_factory=dict)
+
+
+# Every search reads the index's state first; counts read at that version hold until
+# the next. One cache object per version, swapped whole, so that a thread still
+# filling the previous one never mixes versions. Bounded: emptied when full.
+_counts_cache = _CountsCache(version=None)
+COUNTS_CACHE_SIZE = 50_000
+
+
+def _best_field(in_name: int, in_category: int, in_organization: int) -> float:
+    if in_name:
+        return FIELD_WEIGHTS["name"]
+    if in_category:
+        return FIELD_WEIGHTS["category"]
+    if in_organization:
+        return FIELD_WEIGHTS["organization"]
+    return FIELD_WEIGHTS["text"]
+
+
+def _read_counts(tokens: set[str]) -> dict[str, tuple[int, float]]:
     wanted = sorted(tokens)
     rows = bulk.select(
         "SELECT token, document_count, name_count, category_count, organization_count"  # noqa: S608
@@ -141,17 +163,36 @@ def _frequencies(tokens: set[str], best_field: dict[str, float]) -> dict[str, in
         f" WHERE document_count > 0 AND token IN ({bulk.placeholders(len(wanted))})",
         wanted,
     )
-    for token, _count, in_name, in_category, in_organization in rows:
-        best_field[token] = (
-            FIELD_WEIGHTS["name"]
-            if in_name
-            else FIELD_WEIGHTS["category"]
-            if in_category
-            else FIELD_WEIGHTS["organization"]
-            if in_organization
-            else FIELD_WEIGHTS["text"]
-        )
-    return {row[0]: row[1] for row in rows}
+    return {row[0]: (row[1], _best_field(*row[2:])) for row in rows}
+
+
+def _frequencies(
+    tokens: set[str], best_field: dict[str, float], *, index_version: Hashable = None
+) -> dict[str, int]:
+    """Token → number of documents having it (tokens the index does not have are left
+    out); ``best_field`` receives the weight of the best field any document has it in.
+
+    With ``index_version`` (the index state the search read), counts already read at
+    that version are not read again.
+    """
+    global _counts_cache
+    if not tokens:
+        return {}
+    if index_version is None:
+        found = _read_counts(tokens)
+    else:
+        cache = _counts_cache
+        if cache.version != index_version or len(cache.tokens) > COUNTS_CACHE_SIZE:
+            cache = _counts_cache = _CountsCache(version=index_version)
+        missing = tokens.difference(cache.tokens)
+        if missing:
+            read = _read_counts(missing)
+            for token in missing:
+                cache.tokens[token] = read.get(token)
+        found = {t: known for t in tokens if (known := cache.tokens[t]) is not None}
+    for token, (_count, weight) in found.items():
+        best_field[token] = weight
+    return {token: count for token, (count, _weight) in found.items()}
 
 
 @dataclass
@@ -169,18 +210,23 @@ class ResolvedQuery:
 
 
 def resolve(
-    analyzed: AnalyzedQuery, *, document_count: int, counted: Iterable[str] = ()
+    analyzed: AnalyzedQuery,
+    *,
+    document_count: int,
+    counted: Iterable[str] = (),
+    index_version: Hashable = None,
 ) -> ResolvedQuery:
     """Keep the tokens the index has, correct unknown words, weigh rare tokens higher.
 
     ``counted``: more tokens whose counts the search needs, read in the same query
-    (one round trip less per search).
+    (one round trip less per search). ``index_version``: the state of the index the
+    search read, under which counts already read are reused.
     """
     wanted: set[str] = set(counted)
     for word in analyzed.words:
         wanted.update(word.tokens)
     best_field: dict[str, float] = {}
-    frequency = _frequencies(wanted, best_field)
+    frequency = _frequencies(wanted, best_field, index_version=index_version)
 
     unknown = [
         text.fold(w.typed)
@@ -203,7 +249,7 @@ def resolve(
         replacement[typed] = tokens
         extra.update(tokens)
     if extra:
-        frequency.update(_frequencies(extra, best_field))
+        frequency.update(_frequencies(extra, best_field, index_version=index_version))
 
     total = max(document_count, 1)
     groups: list[dict[str, float]] = []

@@ -293,10 +293,10 @@ def test_the_nearest_first_search_returns_what_a_full_scan_would(
     assert place is not None
     moment = local(2026, 11, 3, 10, 0)
     request = SearchRequest(place=place, radius_miles=radius, moment=moment, **request_values)
-    count, zones, _current = engine._index_state()
-    resolved = resolve(analyze(request.text), document_count=count)
+    state = engine._index_state()
+    resolved = resolve(analyze(request.text), document_count=state.document_count)
     groups = resolved.groups
-    plan = engine._plan(request, groups, relaxed=False, moment=moment, zones=zones)
+    plan = engine._plan(request, groups, relaxed=False, moment=moment, zones=state.zones)
     within = f"({plan.distance} <= {radius * radius})"
     everything, _total = engine._select(
         plan,

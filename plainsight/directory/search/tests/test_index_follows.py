@@ -171,3 +171,27 @@ def test_a_phrase_in_a_listing_brings_its_meaning_in_either_language():
     assert _names("salud mental") == ["Eastside Wellness"]
     assert _names("mental health") == ["Eastside Wellness"]
     assert _names("safe house") == []  # no listing says it or means it
+
+
+def test_token_counts_are_read_once_per_version_of_the_index():
+    """Counts change only with the index: a search reuses those read at the same
+    version, and the first search after a change reads them again (a word unknown
+    before the change is found after it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.ServiceFactory.create(name="Harbor Legal Aid")
+    services.search_index_rebuild()
+
+    def token_reads(text: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            search(SearchRequest(text=text))
+        return sum("directory_search_searchtoken" in q["sql"] for q in queries)
+
+    assert token_reads("harbor ferry") == 1
+    assert token_reads("harbor ferry") == 0  # same version: nothing read again
+    assert _names("ferry") == []
+    factories.ServiceFactory.create(name="Harbor Ferry Rides")
+    services.search_index_refresh()
+    assert token_reads("harbor ferry") == 1  # a new version: read again
+    assert _names("ferry") == ["Harbor Ferry Rides"]
