@@ -35,7 +35,7 @@ import uuid
 import zipfile
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -351,6 +351,17 @@ def parse_time(raw: str) -> tuple[dt.time, float | None]:
     return parsed.replace(tzinfo=None), hours
 
 
+def _choice(text: str, choices: Sequence[str]) -> str:
+    """The choice a spreadsheet's spelling of it stands for ("Active", "active "), or
+    BadValue. Spreadsheets capitalise a cell's first letter as it is typed; the
+    meaning is not in doubt, so the file is not refused for it."""
+    folded = text.strip().casefold()
+    matches = [choice for choice in choices if choice.casefold() == folded]
+    if len(matches) != 1:
+        raise BadValue("not_in_choices", value=text, choices=", ".join(choices))
+    return matches[0]
+
+
 def coerce(column: hsds.Column, raw: Any) -> Any:
     """A JSON value or CSV text as the model value, or BadValue."""
     if raw is None or (isinstance(raw, str) and raw == "" and column.kind != hsds.Kind.STR):
@@ -368,7 +379,7 @@ def coerce(column: hsds.Column, raw: Any) -> Any:
         if column.max_length and len(text) > column.max_length:
             raise BadValue("too_long", length=len(text), max=column.max_length)
         if column.choices and text and text not in column.choices:
-            raise BadValue("not_in_choices", value=text, choices=", ".join(column.choices))
+            return _choice(text, column.choices)
         return text
     if kind == hsds.Kind.INT:
         number = _parse_number(raw)

@@ -612,6 +612,34 @@ def test_csv_rows_report_file_row_and_column():
     assert models.Organization.objects.count() == 0
 
 
+def test_a_spreadsheet_capitalised_choice_is_read_as_the_choice_it_spells():
+    """A spreadsheet capitalises a cell's first letter as it is typed ("Active", as in
+    Open Referral's own sample package): read as the choice it spells; a value that
+    spells no choice is still refused, and nothing is written."""
+    organization = uuid.uuid4()
+    active, inactive = uuid.uuid4(), uuid.uuid4()
+    files = {
+        "organizations.csv": f"id,name,description\n{organization},Org,Helps\n",
+        "services.csv": (
+            "id,organization_id,name,status\n"
+            f"{active},{organization},Open,Active\n"
+            f"{inactive},{organization},Paused,INACTIVE \n"
+        ),
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    statuses = dict(models.Service.objects.values_list("id", "status"))
+    assert statuses == {active: "active", inactive: "inactive"}
+
+    files["services.csv"] = (
+        f"id,organization_id,name,status\n{uuid.uuid4()},{organization},X,Activ\n"
+    )
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.row, p.field, p.code) for p in report.errors] == [(2, "status", "not_in_choices")]
+    assert "Use one of: active, inactive" in report.errors[0].message
+    assert models.Service.objects.count() == 2
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
