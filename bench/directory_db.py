@@ -16,7 +16,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 GENERATOR_VERSION = 6
 # Bump when the search index's format changes: the data is kept, the index rebuilt.
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 # One database per directory size (``<url>_<services>``), so the 100,000 and 1,000,000
 # runs keep their data.
 POSTGRES_URL = os.environ.get(

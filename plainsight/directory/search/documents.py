@@ -209,6 +209,7 @@ class DocumentData:
             "phone_outcome": self.phone_outcome[:32],
             "assured_date": self.assured_date,
             "time_zone": self.time_zone[:64],
+            "opening_rules": hours.encode_rules(self.rules),
             "sort_name": self.sort_name[:120],
         }
 

@@ -318,7 +318,7 @@ COLUMNS = (
     "d.id, d.service_id, d.location_id, d.name, d.name_es, d.organization_name,"
     " d.organization_name_es, d.place, d.summary, d.summary_es, d.phone,"
     " d.phone_extension, d.phone_outcome, d.assured_date, d.flags,"
-    " d.latitude, d.longitude"
+    " d.latitude, d.longitude, d.opening_rules"
 )
 NOWHERE_LAST = "CASE WHEN d.latitude IS NULL THEN 1 ELSE 0 END"
 POLICE_LAST = f"CASE WHEN (d.flags & {Flag.NO_POLICE_REPORT}) <> 0 THEN 0 ELSE 1 END"
@@ -624,8 +624,19 @@ def _estimated_matches(
     return estimate
 
 
-def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
-    """What the cards of these rows show (one query for the page)."""
+def _open_now(flags: int, opening_rules: str, moment: dt.datetime, local_times: Any) -> bool | None:
+    """Whether a card's listing is open (None: hours not known), as the filter decides."""
+    if flags & Flag.TEMPORARILY_CLOSED:
+        return False
+    if flags & Flag.OPEN_24_7:
+        return True
+    if not opening_rules:
+        return None
+    return hours.is_open(hours.decode_rules(opening_rules), moment, local_times)
+
+
+def _hits(rows: list[_Row], place: Place | None, moment: dt.datetime) -> list[SearchHit]:
+    """What the cards of these rows show, whether open now included (one query)."""
     if not rows:
         return []
     ids = [row.id for row in rows]
@@ -638,6 +649,7 @@ def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
         )
     }
     hits = []
+    local_times: dict[str, hours.LocalMoment] = {}
     for row in rows:
         values = found[row.id]
         flags = int(values[14])
@@ -671,6 +683,7 @@ def _hits(rows: list[_Row], place: Place | None) -> list[SearchHit]:
                 flags=flags,
                 score=row.score,
                 distance_miles=distance_miles,
+                open_now=_open_now(flags, values[17], moment, local_times),
             )
         )
     return hits
@@ -708,33 +721,7 @@ def _query(
         exact = True
     if not rows and page > 1:
         return [], -1, exact  # past the end
-    return _hits(rows, place), total, exact
-
-
-def _mark_open(hits: list[SearchHit], moment: dt.datetime) -> None:
-    if not hits:
-        return
-    rules: dict[int, list[hours.Rule]] = {}
-    ids = [h.document_id for h in hits]
-    rows = bulk.select(
-        f"SELECT document_id, {', '.join(hours.RULE_FIELDS)} FROM directory_search_searchhours"  # noqa: S608
-        f" WHERE document_id IN ({bulk.placeholders(len(ids))})",
-        ids,
-    )
-    for document_id, *values in rows:
-        rule = dict(zip(hours.RULE_FIELDS, values, strict=True))
-        rule["tail"] = bool(rule["tail"])
-        for name in ("valid_from", "valid_to"):
-            rule[name] = _date(rule[name])
-        rules.setdefault(document_id, []).append(hours.Rule(**rule))
-    local_times: dict[str, hours.LocalMoment] = {}
-    for hit in hits:
-        if hit.has(Flag.TEMPORARILY_CLOSED):
-            hit.open_now = False
-        elif hit.has(Flag.OPEN_24_7):
-            hit.open_now = True
-        elif hit.document_id in rules:
-            hit.open_now = hours.is_open(rules[hit.document_id], moment, local_times)
+    return _hits(rows, place, moment), total, exact
 
 
 def search(request: SearchRequest) -> SearchResults:
@@ -776,7 +763,6 @@ def search(request: SearchRequest) -> SearchResults:
     if total < 0:
         request = replace(request, page=1)
         hits, total, exact = query(request, relaxed=relaxed)
-    _mark_open(hits, moment)
     return SearchResults(
         request=request,
         hits=hits,

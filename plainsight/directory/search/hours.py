@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -67,6 +69,39 @@ class Rule:
 
 # A rule's fields in order; the index stores a rule in SearchHours columns of these names.
 RULE_FIELDS = tuple(field.name for field in fields(Rule))
+_DATE_FIELDS = ("valid_from", "valid_to")
+
+
+def encode_rules(rules: Sequence[Rule]) -> str:
+    """Rules as compact JSON ("" for none), stored with a search document so that a
+    results page knows whether each listing is open without reading ``SearchHours``."""
+    if not rules:
+        return ""
+    rows = []
+    for rule in rules:
+        row: list[Any] = []
+        for name in RULE_FIELDS:
+            value = getattr(rule, name)
+            if name in _DATE_FIELDS and value is not None:
+                value = value.isoformat()
+            row.append(int(value) if isinstance(value, bool) else value)
+        rows.append(row)
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def decode_rules(encoded: str) -> list[Rule]:
+    """The rules ``encode_rules`` wrote."""
+    if not encoded:
+        return []
+    rules = []
+    for row in json.loads(encoded):
+        values = dict(zip(RULE_FIELDS, row, strict=True))
+        values["tail"] = bool(values["tail"])
+        for name in _DATE_FIELDS:
+            if values[name] is not None:
+                values[name] = dt.date.fromisoformat(values[name])
+        rules.append(Rule(**values))
+    return rules
 
 
 def week_number(day: dt.date) -> int:

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Bumped when documents gain tokens or counts that searches rely on.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 
 class Flag:
@@ -84,6 +84,9 @@ class SearchDocument(models.Model):
     phone_outcome = models.CharField(max_length=32, blank=True)
     assured_date = models.DateField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
+    # The opening rules as ``hours.encode_rules`` writes them: whether a card's listing
+    # is open now, without another query (``SearchHours`` holds them for the filter).
+    opening_rules = models.TextField(blank=True, default="")
     sort_name = models.CharField(max_length=120, blank=True)
     indexed_at = models.DateTimeField()
 

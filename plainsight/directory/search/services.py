@@ -312,6 +312,7 @@ DOCUMENT_FIELDS = (
     "phone_outcome",
     "assured_date",
     "time_zone",
+    "opening_rules",
     "sort_name",
 )
 

@@ -260,6 +260,54 @@ def test_sql_and_python_agree_on_open_now(kern):
         assert found == expected, moment
 
 
+@pytest.mark.parametrize(
+    "request_values",
+    [
+        {},
+        {"text": "legal", "radius_miles": 500},  # one query for the circle
+        {"sort": "distance", "radius_miles": 500},  # read outward
+    ],
+)
+def test_every_card_says_open_closed_or_unknown_as_the_hours_do(kern, request_values):
+    """The card's state is read with the card (the rules stored in the document);
+    ``hours.is_open`` over the ``SearchHours`` rows, which the filter reads, is its
+    reference, at many moments, whichever way the search read its rows."""
+    rules: dict[int, list[hours.Rule]] = {}
+    for row in SearchHours.objects.all():
+        rules.setdefault(row.document_id, []).append(
+            hours.Rule(**{f: getattr(row, f) for f in hours.RULE_FIELDS})
+        )
+    flags = dict(SearchDocument.objects.values_list("id", "flags"))
+    # A listing whose hours are not known (its rules gone from the index).
+    unknown = next(
+        doc for doc in sorted(rules) if not flags[doc] & (Flag.OPEN_24_7 | Flag.TEMPORARILY_CLOSED)
+    )
+    SearchHours.objects.filter(document_id=unknown).delete()
+    SearchDocument.objects.filter(id=unknown).update(opening_rules="")
+    del rules[unknown]
+    place = find_place("93301") if "radius_miles" in request_values else None
+    states = set()
+    start = local(2026, 10, 31, 0, 0)
+    for step in range(0, 8 * 24, 11):
+        moment = start + dt.timedelta(hours=step, minutes=7 * step % 60)
+        results = search(SearchRequest(place=place, page_size=100, moment=moment, **request_values))
+        assert results.hits
+        for hit in results.hits:
+            flag = flags[hit.document_id]
+            if flag & Flag.TEMPORARILY_CLOSED:
+                expected: bool | None = False
+            elif flag & Flag.OPEN_24_7:
+                expected = True
+            elif hit.document_id in rules:
+                expected = hours.is_open(rules[hit.document_id], moment)
+            else:
+                expected = None
+            assert hit.open_now is expected, (moment, KEYS[hit.service_id])
+            states.add(hit.open_now)
+    if not request_values:
+        assert states == {True, False, None}  # the fixture has all three
+
+
 def test_results_say_whether_each_listing_is_open(kern):
     results = search(SearchRequest(text="food", moment=local(2026, 11, 3, 10, 0)))
     state = {KEYS[h.service_id]: h.open_now for h in results.hits}

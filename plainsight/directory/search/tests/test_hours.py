@@ -128,3 +128,25 @@ def test_ordinal_bits_of_a_date():
     assert hours.ordinal_mask(dt.date(2026, 11, 7)) == (1 << 0) | (1 << (5 + 3))
     assert hours.ordinal_mask(dt.date(2026, 11, 30)) & hours.ordinal_bit(-1)
     assert hours.ordinal_bit(1) == 1 and hours.ordinal_bit(-1) == 1 << 5
+
+
+def test_rules_stored_with_a_document_read_back_the_same():
+    rules = [
+        hours.Rule("America/Los_Angeles", 0b0011111, 480, 1020),
+        hours.Rule(
+            "America/Denver",
+            0b1000000,
+            0,
+            420,
+            tail=True,
+            valid_from=dt.date(2026, 1, 1),
+            valid_to=dt.date(2026, 12, 31),
+            month_day=15,
+            week_ordinals=0b100001,
+            week_interval=2,
+            anchor_week=105700,
+        ),
+    ]
+    encoded = hours.encode_rules(rules)
+    assert hours.decode_rules(encoded) == rules
+    assert hours.encode_rules([]) == "" and hours.decode_rules("") == []
