@@ -217,30 +217,36 @@ def _distance_sql(place: Place) -> str:
     return f"({dy} * {dy} + {dx} * {dx})"
 
 
-# Time zones of the index, per index state: a cache of database rows, checked against
-# the state on every search, so every process sees the same answer.
-_zones_cache: dict[tuple[Any, ...], list[str]] = {}
-
-
 @dataclass(frozen=True)
 class _IndexState:
     document_count: int
     zones: list[str]  # time zones of the documents' opening rules
     current: bool  # built in the current format
-    version: Hashable  # changes with every change of the index
+    version: Hashable  # a new value with every change of the index
+
+
+# The index state this process last read. A search starts from it without asking, and
+# the statement that reads its cards also reads the current version: if the index
+# changed meanwhile, the search runs again with the new state (see ``search``). Every
+# search thus answers from the state current when it ends, one round trip cheaper.
+_last_state: _IndexState | None = None
+_NOT_READ = object()  # no card was read, so no version either
 
 
 def _index_state() -> _IndexState:
+    """The index state, read now (its time zones only when the version is new)."""
+    global _last_state
     rows = bulk.select(
-        "SELECT version, rebuilt_at, document_count, format_version"
+        "SELECT version, document_count, format_version"
         " FROM directory_search_searchindexstate WHERE id = 1"
     )
     if not rows:
         return _IndexState(document_count=0, zones=[], current=False, version=None)
-    row = rows[0]
-    key = (row[0], row[1])
-    zones = _zones_cache.get(key)
-    if zones is None:
+    version, document_count, format_version = rows[0]
+    known = _last_state
+    if known is not None and known.version == version:
+        zones = known.zones
+    else:
         zones = sorted(
             value
             for (value,) in bulk.select(
@@ -248,11 +254,14 @@ def _index_state() -> _IndexState:
                 [FacetKind.TIME_ZONE.value],
             )
         )
-        _zones_cache.clear()
-        _zones_cache[key] = zones
-    return _IndexState(
-        document_count=row[2], zones=zones, current=row[3] == INDEX_FORMAT, version=key
+    state = _IndexState(
+        document_count=document_count,
+        zones=zones,
+        current=format_version == INDEX_FORMAT,
+        version=version,
     )
+    _last_state = state
+    return state
 
 
 def _open_now_sql(moment: dt.datetime, zones: list[str]) -> tuple[str, list[Any]]:
@@ -635,23 +644,28 @@ def _open_now(flags: int, opening_rules: str, moment: dt.datetime, local_times: 
     return hours.is_open(hours.decode_rules(opening_rules), moment, local_times)
 
 
-def _hits(rows: list[_Row], place: Place | None, moment: dt.datetime) -> list[SearchHit]:
-    """What the cards of these rows show, whether open now included (one query)."""
+def _hits(
+    rows: list[_Row], place: Place | None, moment: dt.datetime
+) -> tuple[list[SearchHit], Hashable]:
+    """What the cards of these rows show, whether open now included (one query), and
+    the version of the index that query saw (``_NOT_READ`` without rows)."""
     if not rows:
-        return []
+        return [], _NOT_READ
     ids = [row.id for row in rows]
-    found = {
-        int(values[0]): values
-        for values in bulk.select(
-            f"SELECT {COLUMNS} FROM directory_search_searchdocument d"  # noqa: S608
-            f" WHERE d.id IN ({bulk.placeholders(len(ids))})",
-            ids,
-        )
-    }
+    selected = bulk.select(
+        f"SELECT {COLUMNS}, s.version FROM directory_search_searchdocument d"  # noqa: S608
+        " LEFT JOIN directory_search_searchindexstate s ON s.id = 1"
+        f" WHERE d.id IN ({bulk.placeholders(len(ids))})",
+        ids,
+    )
+    found = {int(values[0]): values for values in selected}
+    version = selected[0][-1] if selected else _NOT_READ
     hits = []
     local_times: dict[str, hours.LocalMoment] = {}
     for row in rows:
-        values = found[row.id]
+        values = found.get(row.id)
+        if values is None:
+            continue  # reindexed since it was ranked: the version differs, the search reruns
         flags = int(values[14])
         latitude, longitude = values[15], values[16]
         distance_miles = None
@@ -686,7 +700,7 @@ def _hits(rows: list[_Row], place: Place | None, moment: dt.datetime) -> list[Se
                 open_now=_open_now(flags, values[17], moment, local_times),
             )
         )
-    return hits
+    return hits, version
 
 
 def _query(
@@ -696,8 +710,9 @@ def _query(
     relaxed: bool,
     moment: dt.datetime,
     zones: list[str],
-) -> tuple[list[SearchHit], int, bool]:
-    """One page of hits, how many match, and whether that number is exact."""
+) -> tuple[list[SearchHit], int, bool, Hashable]:
+    """One page of hits, how many match, whether that number is exact, and the version
+    of the index the cards were read at (``_NOT_READ`` without hits)."""
     groups, counts, document_count = resolved.groups, resolved.counts, resolved.document_count
     plan = _plan(request, groups, relaxed=relaxed, moment=moment, zones=zones)
     page = max(1, min(request.page, MAX_PAGES))
@@ -720,19 +735,32 @@ def _query(
         rows, total = _select(plan, limit=request.page_size, offset=start)
         exact = True
     if not rows and page > 1:
-        return [], -1, exact  # past the end
-    return _hits(rows, place, moment), total, exact
+        return [], -1, exact, _NOT_READ  # past the end
+    hits, version = _hits(rows, place, moment)
+    return hits, total, exact, version
 
 
 def search(request: SearchRequest) -> SearchResults:
     """Run a public search. Read-only; the same function serves the page and the bench."""
+    state = _last_state or _index_state()
+    results, version = _search(request, state)
+    if version != state.version:
+        # The index changed since this process last read its state (or no card was read
+        # to tell): its counts and time zones may differ, so answer from the new state.
+        fresh = _index_state()
+        if fresh.version != state.version:
+            results, _version = _search(request, fresh)
+    return results
+
+
+def _search(request: SearchRequest, state: _IndexState) -> tuple[SearchResults, Hashable]:
+    """The search at one state of the index; with the version its cards were read at."""
     moment = request.moment or timezone.now()
     analyzed = analyze(request.text)
     implied = set(analyzed.implied_filters)
     changes = {name for name in implied if not getattr(request, name)}
     request = replace(request, **dict.fromkeys(changes, True))  # type: ignore[arg-type]
     typed_words = len(analyzed.words)
-    state = _index_state()
     document_count, zones = state.document_count, state.zones
     filter_groups, prefilter_groups = _filter_groups(request, moment, zones)
     counted = {t for group in [*filter_groups, *prefilter_groups] for t in group}
@@ -748,22 +776,25 @@ def search(request: SearchRequest) -> SearchResults:
         resolved.best = [max(group.values()) * FIELD_WEIGHTS["name"] for group in resolved.groups]
     if typed_words and not resolved.groups:
         # Every word was unknown: say so rather than list everything.
-        return SearchResults(
+        results = SearchResults(
             request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
         )
+        return results, _NOT_READ
 
-    def query(request: SearchRequest, *, relaxed: bool) -> tuple[list[SearchHit], int, bool]:
+    def query(
+        request: SearchRequest, *, relaxed: bool
+    ) -> tuple[list[SearchHit], int, bool, Hashable]:
         return _query(request, resolved, relaxed=relaxed, moment=moment, zones=zones)
 
-    hits, total, exact = query(request, relaxed=False)
+    hits, total, exact, version = query(request, relaxed=False)
     relaxed = False
     if total == 0 and len(resolved.groups) > 1:
-        hits, total, exact = query(request, relaxed=True)
+        hits, total, exact, version = query(request, relaxed=True)
         relaxed = total > 0
     if total < 0:
         request = replace(request, page=1)
-        hits, total, exact = query(request, relaxed=relaxed)
-    return SearchResults(
+        hits, total, exact, version = query(request, relaxed=relaxed)
+    results = SearchResults(
         request=request,
         hits=hits,
         total=total,
@@ -772,3 +803,4 @@ def search(request: SearchRequest) -> SearchResults:
         implied_filters=changes,
         total_exact=exact,
     )
+    return results, version

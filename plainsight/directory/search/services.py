@@ -16,6 +16,7 @@ then simply finds nothing).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -425,7 +426,9 @@ def _chunks(items: Iterable[uuid.UUID], size: int) -> Iterator[list[uuid.UUID]]:
 
 def _bump_state(*, rebuilt: bool = False, refreshed_at: dt.datetime | None = None) -> None:
     state, _created = SearchIndexState.objects.get_or_create(id=1)
-    state.version = F("version") + 1
+    # Random, not a counter: a version a rolled-back transaction used can never come back
+    # with other contents, so caches keyed by it stay right (see engine._last_state).
+    state.version = secrets.randbits(62)
     state.document_count = SearchDocument.objects.count()
     if rebuilt:
         state.rebuilt_at = timezone.now()

@@ -173,13 +173,16 @@ def test_a_phrase_in_a_listing_brings_its_meaning_in_either_language():
     assert _names("safe house") == []  # no listing says it or means it
 
 
-def test_token_counts_are_read_once_per_version_of_the_index():
+def test_token_counts_are_read_once_per_version_of_the_index(monkeypatch):
     """Counts change only with the index: a search reuses those read at the same
     version, and the first search after a change reads them again (a word unknown
     before the change is found after it)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from plainsight.directory.search import engine
+
+    monkeypatch.setattr(engine, "_last_state", None)  # not the state another test left
     factories.ServiceFactory.create(name="Harbor Legal Aid")
     services.search_index_rebuild()
 
@@ -195,3 +198,55 @@ def test_token_counts_are_read_once_per_version_of_the_index():
     services.search_index_refresh()
     assert token_reads("harbor ferry") == 1  # a new version: read again
     assert _names("ferry") == ["Harbor Ferry Rides"]
+
+
+def _state_reads(request: SearchRequest) -> tuple[int, list[str]]:
+    """How often a search read the index state itself, and the names it found."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        names = [hit.name for hit in search(request).hits]
+    reads = sum(q["sql"].startswith("SELECT version, document_count") for q in queries)
+    return reads, names
+
+
+def test_a_search_reads_the_index_state_only_after_it_changed(monkeypatch):
+    """A search starts from the state the process last read; the statement reading its
+    cards tells whether the index changed since (here by a change this process did
+    not tell the search about, as another process's would be)."""
+    from plainsight.directory.search import engine
+
+    monkeypatch.setattr(engine, "_last_state", None)
+    factories.ServiceFactory.create(name="Harbor Legal Aid")
+    services.search_index_rebuild()
+    assert _state_reads(SearchRequest(text="harbor")) == (1, ["Harbor Legal Aid"])
+    assert _state_reads(SearchRequest(text="harbor")) == (0, ["Harbor Legal Aid"])
+    factories.ServiceFactory.create(name="Harbor Ferry Rides")
+    services.search_index_refresh()
+    reads, names = _state_reads(SearchRequest(text="harbor"))
+    assert reads == 1 and sorted(names) == ["Harbor Ferry Rides", "Harbor Legal Aid"]
+    assert _state_reads(SearchRequest(text="harbor"))[0] == 0
+    # Nothing found says nothing about the version: the state is asked for.
+    assert _state_reads(SearchRequest(text="harbor", language="tl")) == (1, [])
+
+
+def test_hours_in_a_time_zone_another_process_indexed_count_at_once(monkeypatch):
+    """"Open now" checks each time zone of the index; a search that started from the
+    state before a listing in a new zone was indexed answers again with the new one."""
+    from plainsight.directory.search import engine
+
+    monkeypatch.setattr(engine, "_last_state", None)
+    factories.ServiceFactory.create(name="Always Open Line", open_24_7=True)
+    services.search_index_rebuild()
+    # Tuesday 15:00 UTC: 10:00 in New York, 07:00 in California.
+    moment = dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC)
+    open_now = SearchRequest(open_now=True, moment=moment)
+    assert _state_reads(open_now) == (1, ["Always Open Line"])
+    eastern = factories.ServiceFactory.create(name="Eastern Help Desk")
+    factories.ScheduleFactory.create(
+        service=eastern, opens_at=dt.time(9), closes_at=dt.time(17), iana_timezone="America/New_York"
+    )
+    services.search_index_refresh()
+    reads, names = _state_reads(open_now)
+    assert reads == 1 and sorted(names) == ["Always Open Line", "Eastern Help Desk"]
