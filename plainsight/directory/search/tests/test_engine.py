@@ -441,3 +441,18 @@ def test_a_distance_search_expects_its_words_to_be_found_together():
     counts = {"cell": 1000, "bus": 500, "pass": 250}
     # pass: a quarter of the listings; free is a row condition, not a full-text group.
     assert engine._estimated_matches(plan, ["cell"], counts, 1000) == 250.0
+
+
+def test_a_listing_reindexed_away_between_ranking_and_cards_is_left_out(kern):
+    """A reindex can delete a ranked document before its card is read; the page then
+    goes on without it (and the version read with the cards makes the search rerun)."""
+    from plainsight.directory.search import engine
+
+    kept = SearchDocument.objects.order_by("id").first()
+    assert kept is not None
+    rows = [
+        engine._Row(id=kept.id, flags=0, nowhere=1, sort_name="", score=0.0, distance=None),
+        engine._Row(id=-1, flags=0, nowhere=1, sort_name="", score=0.0, distance=None),
+    ]
+    hits, _version = engine._hits(rows, None, local(2026, 11, 3, 10, 0))
+    assert [hit.document_id for hit in hits] == [kept.id]
