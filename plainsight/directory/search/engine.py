@@ -550,15 +550,15 @@ def _nearest(
     nothing unread is nearer than the ring's boundary; the search stops once the
     ``wanted``-th row could not be outranked by anything further out.
     """
-    rows, total = _select(
-        plan,
-        extra_groups=[[geo.nowhere_token(t) for t in sorted(set(place.area_tokens()))]],
-        extra_where=["d.band IS NULL"],
-        limit=wanted,
-    )
+    # Listings without a position that serve the place are read with the first ring
+    # (one statement less): they are ordered after located ones at equal relevance.
+    nowhere = [geo.nowhere_token(t) for t in sorted(set(place.area_tokens()))]
+    rows: list[_Row] = []
+    total = 0
     by_distance = plan.request.sort == "distance" or not plan.groups
     within = f"{plan.distance} <= {_num(radius * radius)}"
     remaining = geo.rings(place.latitude, place.longitude, radius)
+    first = True
     while remaining:
         ring = remaining.pop(0)
         conditions = [within]
@@ -568,9 +568,14 @@ def _nearest(
                 f"NOT (d.latitude >= {_num(box.south)} AND d.latitude < {_num(box.north)}"
                 f" AND d.longitude >= {_num(box.west)} AND d.longitude < {_num(box.east)})"
             )
+        cells = ring.cells
+        if first:
+            cells = cells + nowhere
+            conditions = [f"(d.band IS NULL OR ({' AND '.join(conditions)}))"]
+            first = False
         found, count = _select(
             plan,
-            extra_groups=[ring.cells],
+            extra_groups=[cells],
             extra_where=conditions,
             exclude=ring.skip,
             limit=wanted,

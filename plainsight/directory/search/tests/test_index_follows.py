@@ -232,7 +232,7 @@ def test_a_search_reads_the_index_state_only_after_it_changed(monkeypatch):
 
 
 def test_hours_in_a_time_zone_another_process_indexed_count_at_once(monkeypatch):
-    """"Open now" checks each time zone of the index; a search that started from the
+    """ "Open now" checks each time zone of the index; a search that started from the
     state before a listing in a new zone was indexed answers again with the new one."""
     from plainsight.directory.search import engine
 
@@ -245,7 +245,10 @@ def test_hours_in_a_time_zone_another_process_indexed_count_at_once(monkeypatch)
     assert _state_reads(open_now) == (1, ["Always Open Line"])
     eastern = factories.ServiceFactory.create(name="Eastern Help Desk")
     factories.ScheduleFactory.create(
-        service=eastern, opens_at=dt.time(9), closes_at=dt.time(17), iana_timezone="America/New_York"
+        service=eastern,
+        opens_at=dt.time(9),
+        closes_at=dt.time(17),
+        iana_timezone="America/New_York",
     )
     services.search_index_refresh()
     reads, names = _state_reads(open_now)
