@@ -638,7 +638,9 @@ def _estimated_matches(
     return estimate
 
 
-def _open_now(flags: int, opening_rules: str, moment: dt.datetime, local_times: Any) -> bool | None:
+def _open_now(
+    flags: int, opening_rules: str, moment: dt.datetime, local_times: dict[str, hours.LocalMoment]
+) -> bool | None:
     """Whether a card's listing is open (None: hours not known), as the filter decides."""
     if flags & Flag.TEMPORARILY_CLOSED:
         return False

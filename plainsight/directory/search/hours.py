@@ -13,7 +13,8 @@ the deployment's), so "open now" stays right across daylight-saving changes: the
 current instant is converted to each zone's local date and time, never to a fixed
 UTC offset.
 
-The same rules feed the search index (``SearchHours`` rows) and the listing page, and
+The same rules feed the search index (``SearchHours`` rows for the "open now" filter,
+and each document's ``opening_rules`` for its result card) and the listing page, and
 ``is_open`` here is the reference the SQL condition is tested against.
 """
 
