@@ -236,14 +236,19 @@ def test_open_now_is_right_across_daylight_saving_changes(kern, instant, open_):
     assert ("legal_aid" in found) is open_
 
 
-def test_sql_and_python_agree_on_open_now(kern):
-    """The SQL condition is checked against ``hours.is_open`` at many moments."""
+def _indexed_rules_and_flags() -> tuple[dict[int, list[hours.Rule]], dict[int, int]]:
+    """Each document's opening rules as the "open now" filter reads them, and flags."""
     rules: dict[int, list[hours.Rule]] = {}
     for row in SearchHours.objects.all():
         rules.setdefault(row.document_id, []).append(
             hours.Rule(**{f: getattr(row, f) for f in hours.RULE_FIELDS})
         )
-    flags = dict(SearchDocument.objects.values_list("id", "flags"))
+    return rules, dict(SearchDocument.objects.values_list("id", "flags"))
+
+
+def test_sql_and_python_agree_on_open_now(kern):
+    """The SQL condition is checked against ``hours.is_open`` at many moments."""
+    rules, flags = _indexed_rules_and_flags()
     start = local(2026, 10, 31, 0, 0)
     for step in range(0, 8 * 24, 5):
         moment = start + dt.timedelta(hours=step, minutes=7 * step % 60)
@@ -272,12 +277,7 @@ def test_every_card_says_open_closed_or_unknown_as_the_hours_do(kern, request_va
     """The card's state is read with the card (the rules stored in the document);
     ``hours.is_open`` over the ``SearchHours`` rows, which the filter reads, is its
     reference, at many moments, whichever way the search read its rows."""
-    rules: dict[int, list[hours.Rule]] = {}
-    for row in SearchHours.objects.all():
-        rules.setdefault(row.document_id, []).append(
-            hours.Rule(**{f: getattr(row, f) for f in hours.RULE_FIELDS})
-        )
-    flags = dict(SearchDocument.objects.values_list("id", "flags"))
+    rules, flags = _indexed_rules_and_flags()
     # A listing whose hours are not known (its rules gone from the index).
     unknown = next(
         doc for doc in sorted(rules) if not flags[doc] & (Flag.OPEN_24_7 | Flag.TEMPORARILY_CLOSED)
