@@ -130,9 +130,19 @@ def public_service_at_location_queryset() -> QuerySet[models.ServiceAtLocation]:
     ).select_related("service", "location")
 
 
-def _withheld_service_ids() -> QuerySet[models.Service, Any]:
-    """Ids of the services the public may not see (read from a partial index of them)."""
-    return models.Service.objects.filter(~Q(status__in=PUBLIC_SERVICE_STATUSES)).values("pk")
+def _withheld_service_ids() -> RawSQL:
+    """Ids of the services the public may not see, read from the partial index of them.
+
+    The statuses are written into the SQL: SQLite uses a partial index only where it
+    sees, when it prepares the statement, that the query implies the index's condition,
+    and bound parameters hide their values (it then read every service: 12 ms a list at
+    100,000 services, twice per request). They are this module's constants.
+    """
+    statuses = ", ".join(f"'{status}'" for status in PUBLIC_SERVICE_STATUSES)
+    return RawSQL(  # noqa: S611 - constants only
+        f'SELECT "id" FROM "directory_service" WHERE NOT ("status" IN ({statuses}))',  # noqa: S608
+        (),
+    )
 
 
 def public_taxonomy_queryset() -> QuerySet[models.Taxonomy]:

@@ -253,6 +253,28 @@ def test_inactive_and_defunct_services_are_not_public(client):
     assert client.get(f"/api/hsds/services/{gone.pk}").status_code == 404
 
 
+def test_services_at_locations_of_withheld_services_are_not_public(client):
+    """Every list of services at locations leaves out those of withheld services, and
+    counts without them: the whole list, and a list narrowed by organization."""
+    organization = factories.OrganizationFactory.create()
+    for name, status in [
+        ("Open", models.ServiceStatus.ACTIVE),
+        ("Closed", models.ServiceStatus.TEMPORARILY_CLOSED),
+        ("Gone", models.ServiceStatus.DEFUNCT),
+        ("Off", models.ServiceStatus.INACTIVE),
+    ]:
+        service = factories.ServiceFactory.create(
+            name=name, status=status, organization=organization
+        )
+        factories.ServiceAtLocationFactory.create(service=service)
+    factories.ServiceAtLocationFactory.create()  # another organization's, public
+    everything = get(client, "/api/hsds/service_at_locations")
+    assert everything["total_items"] == 3
+    narrowed = get(client, "/api/hsds/service_at_locations", organization_id=str(organization.pk))
+    assert narrowed["total_items"] == 2
+    assert len(narrowed["contents"]) == 2
+
+
 def _near_service(name: str, lat: float, lon: float) -> models.Service:
     service = factories.ServiceFactory.create(name=name)
     location = factories.LocationFactory.create(latitude=lat, longitude=lon)
