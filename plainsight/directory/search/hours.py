@@ -25,6 +25,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,10 +91,12 @@ def encode_rules(rules: Sequence[Rule]) -> str:
     return json.dumps(rows, separators=(",", ":"))
 
 
-def decode_rules(encoded: str) -> list[Rule]:
-    """The rules ``encode_rules`` wrote."""
+@lru_cache(maxsize=4096)
+def decode_rules(encoded: str) -> tuple[Rule, ...]:
+    """The rules ``encode_rules`` wrote. Cached: many listings keep the same hours, and
+    a results page decodes the rules of every card."""
     if not encoded:
-        return []
+        return ()
     rules = []
     for row in json.loads(encoded):
         values = dict(zip(RULE_FIELDS, row, strict=True))
@@ -102,7 +105,7 @@ def decode_rules(encoded: str) -> list[Rule]:
             if values[name] is not None:
                 values[name] = dt.date.fromisoformat(values[name])
         rules.append(Rule(**values))
-    return rules
+    return tuple(rules)
 
 
 def week_number(day: dt.date) -> int:
