@@ -216,8 +216,8 @@ class SearchIndexState(models.Model):
     refreshed_at = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
     document_count = models.IntegerField(default=0)
-    # A new random value on every change, so whatever was cached at another knows it is
-    # stale (never a counter: after a rollback a counter would repeat).
+    # A new random value on every change, so anything cached at an earlier version knows
+    # it is stale (never a counter: after a rollback a counter would repeat a value).
     version = models.BigIntegerField(default=0)
     # The index format the last full rebuild wrote (INDEX_FORMAT); older indexes need
     # ``search_index --rebuild`` after an upgrade.
