@@ -810,13 +810,19 @@ def _csv_rows(
     except UnicodeDecodeError:
         report.error(Problem("invalid_encoding", file=file_name))
         return [], []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
     rows: list[tuple[int, dict[str, str]]] = []
     try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        for row in reader:
-            rows.append((reader.line_num, {k: v for k, v in row.items() if k is not None}))
+        # Rows are numbered as the spreadsheet shows them (the header is row 1): a cell
+        # with line breaks spans several lines of the file but is one row.
+        for number, cells in enumerate(reader, start=1):
+            if number == 1:
+                header = [name.strip() for name in cells]
+                continue
+            if not cells:
+                continue
+            rows.append((number, dict(zip(header, cells, strict=False))))
     except csv.Error as error:
         report.error(Problem("invalid_csv", file=file_name, params={"detail": str(error)}))
         return [], []

@@ -640,6 +640,20 @@ def test_a_spreadsheet_capitalised_choice_is_read_as_the_choice_it_spells():
     assert models.Service.objects.count() == 2
 
 
+def test_rows_are_numbered_as_the_spreadsheet_shows_them():
+    """A description with line breaks is one row of the spreadsheet (and of the CSV)
+    though it spans several lines of the file: the rows after it keep their number."""
+    files = {
+        "organizations.csv": (
+            "id,name,description\r\n"
+            f'{uuid.uuid4()},Org,"Opens at 9.\r\nCall first.\r\nNo referral needed."\r\n'
+            "not-an-id,Other,Helps\r\n"
+        ),
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.file, p.row, p.field) for p in report.errors] == [("organizations.csv", 3, "id")]
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
