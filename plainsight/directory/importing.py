@@ -820,8 +820,8 @@ def _csv_rows(
             if number == 1:
                 header = [name.strip() for name in cells]
                 continue
-            if not cells:
-                continue
+            if not any(cell.strip() for cell in cells):
+                continue  # spreadsheets save rows once formatted as empty cells (",,")
             rows.append((number, dict(zip(header, cells, strict=False))))
     except csv.Error as error:
         report.error(Problem("invalid_csv", file=file_name, params={"detail": str(error)}))

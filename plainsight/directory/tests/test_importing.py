@@ -654,6 +654,20 @@ def test_rows_are_numbered_as_the_spreadsheet_shows_them():
     assert [(p.file, p.row, p.field) for p in report.errors] == [("organizations.csv", 3, "id")]
 
 
+def test_empty_rows_a_spreadsheet_leaves_at_the_end_are_skipped():
+    """Excel and LibreOffice save rows whose cells were once formatted as rows of empty
+    cells (",,"): they hold no record, so the file is not refused for them."""
+    organization = uuid.uuid4()
+    files = {
+        "organizations.csv": (
+            f"id,name,description\r\n{organization},Org,Helps\r\n,,\r\n , ,\r\n\r\n"
+        )
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert list(models.Organization.objects.values_list("pk", flat=True)) == [organization]
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
