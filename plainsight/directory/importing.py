@@ -818,15 +818,18 @@ def _csv_rows(
         # with line breaks spans several lines of the file but is one row.
         for number, cells in enumerate(reader, start=1):
             if number == 1:
-                header = [name.strip() for name in cells]
+                # HSDS names are lower case: "ID" or " Name " typed in a spreadsheet
+                # can only mean them. Unnamed columns are those a spreadsheet adds.
+                header = [name.strip().lower() for name in cells]
                 continue
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets save rows once formatted as empty cells (",,")
-            rows.append((number, dict(zip(header, cells, strict=False))))
+            row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            rows.append((number, row))
     except csv.Error as error:
         report.error(Problem("invalid_csv", file=file_name, params={"detail": str(error)}))
         return [], []
-    return header, rows
+    return [name for name in header if name], rows
 
 
 # --- Checks across records ---------------------------------------------------------------

@@ -668,6 +668,17 @@ def test_empty_rows_a_spreadsheet_leaves_at_the_end_are_skipped():
     assert list(models.Organization.objects.values_list("pk", flat=True)) == [organization]
 
 
+def test_column_names_typed_in_other_capitals_or_with_spaces_are_read():
+    """A column name typed in a spreadsheet ("ID", " Name ") means the HSDS column it
+    spells; the unnamed columns a spreadsheet adds after the last one are not reported."""
+    organization = uuid.uuid4()
+    files = {"organizations.csv": f"ID, Name ,Description,,\r\n{organization},Org,Helps,,\r\n"}
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert not report.warnings, [str(p) for p in report.warnings]
+    assert models.Organization.objects.get(pk=organization).name == "Org"
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
