@@ -137,6 +137,10 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
         ),
         "unknown_file": _("%(name)s is not an HSDS table file; it was ignored."),
         "missing_column": _("The required column %(column)s is missing from this file."),
+        "extra_cells": _(
+            "This row has more values than the file has column names: “%(value)s” is under "
+            "none of them. A value that contains a comma must be in double quotes."
+        ),
         "term_code_duplicate": _("Two terms of one taxonomy share the code “%(code)s”."),
         "link_entity_unknown": _(
             "link_entity “%(value)s” is not an HSDS table name; it was kept as given."
@@ -824,7 +828,20 @@ def _csv_rows(
                 continue
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets save rows once formatted as empty cells (",,")
-            row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            row: dict[str, str] = {}
+            unnamed = ""
+            for index, cell in enumerate(cells):
+                name = header[index] if index < len(header) else ""
+                if name:
+                    row[name] = cell
+                elif cell.strip() and not unnamed:
+                    unnamed = cell.strip()
+            if unnamed:
+                # Most often a comma typed in a value without quotes: the row has
+                # shifted, and what fell beyond the last column would be lost.
+                report.error(
+                    Problem("extra_cells", file=file_name, row=number, params={"value": unnamed})
+                )
             rows.append((number, row))
     except csv.Error as error:
         report.error(Problem("invalid_csv", file=file_name, params={"detail": str(error)}))

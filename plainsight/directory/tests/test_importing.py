@@ -679,6 +679,22 @@ def test_column_names_typed_in_other_capitals_or_with_spaces_are_read():
     assert models.Organization.objects.get(pk=organization).name == "Org"
 
 
+def test_a_value_under_no_column_name_is_refused_not_dropped():
+    """A comma typed in a value that is not in quotes splits it, and the rest of the row
+    shifts: the part beyond the last column was dropped without a word."""
+    files = {
+        "organizations.csv": (
+            f"id,name,description,,\r\n{uuid.uuid4()},Org,Food, shelter and advice,\r\n"
+        )
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.file, p.row, p.code) for p in report.errors] == [
+        ("organizations.csv", 2, "extra_cells")
+    ]
+    assert "shelter and advice" in report.errors[0].message
+    assert models.Organization.objects.count() == 0
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
