@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from plainsight.directory import hsds, places, profile, selectors, serializers
 from plainsight.directory.models import Organization, Service, ServiceAtLocation, TaxonomyTerm
@@ -178,7 +178,7 @@ class ServiceParams(PageParams):
     taxonomy_id: uuid.UUID | None = Field(None, description="Any term of this taxonomy.")
     organization_id: uuid.UUID | None = Field(None, description="Services of this organization.")
     modified_after: dt.datetime | None = Field(
-        None, description="Changed on or after this ISO 8601 date-time."
+        None, description="Changed on or after this ISO 8601 date-time with its offset (Z…)."
     )
     full: bool = Field(False, description="Return fully nested records.")
     postcode: str = Field(
@@ -192,6 +192,26 @@ class ServiceParams(PageParams):
     radius: int | None = Field(
         None, ge=1, le=1_000_000, description="Profile: metres around lat/lon (default 40 km)."
     )
+
+    @field_validator("modified_after", mode="before")
+    @classmethod
+    def _iso_date_time_with_offset(cls, value: object) -> object:
+        """ISO 8601 only, with its UTC offset, and a moment the databases can hold.
+
+        Pydantic alone would read "20240101" (an ISO 8601 date) as seconds since 1970,
+        and take a time without an offset in the server's zone (a guess); a moment
+        past year 9999 or before year 1 once in UTC made SQLite's adapter fail.
+        """
+        if not isinstance(value, str):
+            return value
+        moment = dt.datetime.fromisoformat(value)  # a ValueError is a 422
+        if moment.utcoffset() is None:
+            raise ValueError("no UTC offset")
+        try:
+            moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError("out of range") from None
+        return moment
 
 
 class OrganizationParams(PageParams):

@@ -243,6 +243,36 @@ def test_modified_after(client):
     assert [s["name"] for s in payload["contents"]] == ["New"]
 
 
+@pytest.mark.parametrize("path", ["services", "service_at_locations"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Read as seconds since 1970 (1970-08-23), not as the ISO 8601 date it is.
+        "20240101",
+        # No offset: which midnight is meant is a guess.
+        "2024-01-01",
+        "2024-01-01T00:00:00",
+        # Beyond year 9999, or before year 1, once in UTC (SQLite could not compare).
+        "9999-12-31T23:59:59-12:00",
+        "0001-01-01T00:00:00+12:00",
+        "9999-12-31T23:59:59",
+    ],
+)
+def test_modified_after_needs_an_iso_date_time_with_its_offset(client, path, value):
+    factories.ServiceAtLocationFactory.create()
+    response = client.get(f"/api/hsds/{path}", {"modified_after": value})
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["errors"][0]["parameter"] == "modified_after"
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-01-01T00:00:00Z", "2024-01-01T00:00:00.5+05:30", "20240101T000000Z"]
+)
+def test_modified_after_reads_every_iso_date_time_with_an_offset(client, value):
+    factories.ServiceFactory.create(name="New")
+    assert get(client, "/api/hsds/services", modified_after=value)["total_items"] == 1
+
+
 def test_inactive_and_defunct_services_are_not_public(client):
     factories.ServiceFactory.create(name="Open", status=models.ServiceStatus.ACTIVE)
     factories.ServiceFactory.create(name="Closed", status=models.ServiceStatus.TEMPORARILY_CLOSED)
