@@ -137,6 +137,7 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
         ),
         "unknown_file": _("%(name)s is not an HSDS table file; it was ignored."),
         "missing_column": _("The required column %(column)s is missing from this file."),
+        "duplicate_column": _("The column %(column)s appears more than once in this file."),
         "extra_cells": _(
             "This row has more values than the file has column names: “%(value)s” is under "
             "none of them. A value that contains a comma must be in double quotes."
@@ -753,11 +754,20 @@ def collect_table_rows(
     """Rows of one tabular file (CSV, or tabular JSON): each states its own columns."""
     spec = hsds.spec(table)
     columns = spec.by_name
-    for name in header:
+    counts = Counter(header)
+    for name in counts:
         if name not in columns:
             collector.report.warn(
                 Problem("unknown_column", file=file_name, params={"column": name})
             )
+    duplicated = [name for name, count in counts.items() if count > 1 and name in columns]
+    for name in duplicated:
+        # Which of the two is meant cannot be told (one may be typed "Name").
+        collector.report.error(
+            Problem("duplicate_column", file=file_name, field=name, params={"column": name})
+        )
+    if duplicated:
+        return
     for name in ("id", *spec.required, *spec.tabular_required):
         if name not in header and name in columns:
             collector.report.error(

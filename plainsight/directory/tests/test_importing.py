@@ -695,6 +695,17 @@ def test_a_value_under_no_column_name_is_refused_not_dropped():
     assert models.Organization.objects.count() == 0
 
 
+def test_a_column_given_twice_is_refused():
+    """Two columns of one name (one typed "Name"): which one is meant cannot be told;
+    the last one was taken without a word."""
+    files = {"organizations.csv": f"id,name,description,Name\r\n{uuid.uuid4()},Org,Helps,Other\r\n"}
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.file, p.field, p.code) for p in report.errors] == [
+        ("organizations.csv", "name", "duplicate_column")
+    ]
+    assert models.Organization.objects.count() == 0
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
