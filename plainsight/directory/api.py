@@ -169,8 +169,20 @@ class PageParams(Schema):
     format: str = Field("json", description="Only `json` is offered.")
     # No NUL character: no text holds one (PostgreSQL refuses it outright).
     search: str = Field(
-        "", max_length=200, pattern=r"^[^\x00]*$", description="Words that must all appear."
+        "",
+        max_length=200,
+        pattern=r"^[^\x00]*$",
+        description=f"Words that must all appear (at most {selectors.MAX_SEARCH_WORDS}).",
     )
+
+    @field_validator("search")
+    @classmethod
+    def _words_all_checked(cls, value: str) -> str:
+        # Only so many words are checked: one more would be dropped, and a result
+        # without it shown as if it had it.
+        if len(value.split()) > selectors.MAX_SEARCH_WORDS:
+            raise ValueError("too many words")
+        return value
 
 
 class ServiceParams(PageParams):

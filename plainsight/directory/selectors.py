@@ -201,8 +201,12 @@ def _linked_to_taxonomy(taxonomy_id: uuid.UUID) -> QuerySet[models.Attribute, An
     )
 
 
+# Each word is one more condition; the API refuses a search of more.
+MAX_SEARCH_WORDS = 10
+
+
 def _words(search: str) -> list[str]:
-    return [word for word in search.split() if word][:10]
+    return [word for word in search.split() if word][:MAX_SEARCH_WORDS]
 
 
 SERVICE_SEARCHED = ("name", "alternate_name", "description")

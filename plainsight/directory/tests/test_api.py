@@ -220,6 +220,23 @@ def test_filters_combine_with_and(client, shelter):
     assert by_taxonomy["total_items"] == 2
 
 
+@pytest.mark.parametrize(
+    "path", ["services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms"]
+)
+def test_a_search_of_more_words_than_are_checked_is_refused(client, path):
+    """Every word must appear: a word past the tenth was dropped, unchecked."""
+    ten = "one two three four five six seven eight nine ten"
+    organization = factories.OrganizationFactory.create(name=ten)
+    service = factories.ServiceFactory.create(name=ten, organization=organization)
+    factories.ServiceAtLocationFactory.create(service=service)
+    taxonomy = factories.TaxonomyFactory.create(name=ten)
+    factories.TaxonomyTermFactory.create(name=ten, taxonomy_detail=taxonomy)
+    assert get(client, f"/api/hsds/{path}", search=ten)["total_items"] == 1
+    response = client.get(f"/api/hsds/{path}", {"search": f"{ten} absent"})
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["errors"][0]["parameter"] == "search"
+
+
 def test_term_filter_includes_sub_categories(client, shelter):
     child = factories.TaxonomyTermFactory.create(
         taxonomy_detail=shelter.term.taxonomy_detail, parent=shelter.term, name="Youth shelter"
