@@ -824,7 +824,12 @@ def _csv_rows(
     except UnicodeDecodeError:
         report.error(Problem("invalid_encoding", file=file_name))
         return [], []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Spreadsheets set to a language that writes decimals with a comma (Spanish among
+    # them) separate values with semicolons. HSDS column names hold neither sign, so a
+    # header row with semicolons and no comma cannot be read any other way.
+    first_line = text.partition("\n")[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] = []
     rows: list[tuple[int, dict[str, str]]] = []
     try:

@@ -706,6 +706,24 @@ def test_a_column_given_twice_is_refused():
     assert models.Organization.objects.count() == 0
 
 
+def test_a_csv_file_saved_with_semicolons_is_read():
+    """Excel and LibreOffice set to a language that writes decimals with a comma
+    (Spanish among them) save CSV files with a semicolon between values."""
+    organization = uuid.uuid4()
+    files = {
+        "organizations.csv": (
+            f'\ufeffid;name;description\r\n{organization};Org;"Food; shelter", advice\r\n'
+        ),
+        "services.csv": (
+            f"id,organization_id,name,status\r\n{SERVICE_ID},{organization},S,active\r\n"
+        ),
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert models.Organization.objects.get().description == "Food; shelter, advice"
+    assert models.Service.objects.get().organization_id == organization
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
