@@ -23,6 +23,7 @@ TIME_ZONE = "America/Los_Angeles"
 KERN_FIPS = "06029"
 DEMO_ALERT = "Demo record — verify before use."
 DEMO_ALERT_ES = "Registro de demostración: verifíquelo antes de usarlo."
+DEMO_ALERTS = frozenset({DEMO_ALERT, DEMO_ALERT_ES})
 WEEKDAYS = "MO,TU,WE,TH,FR"
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from plainsight.directory import models as directory
 from plainsight.directory import units
+from plainsight.directory.demo import DEMO_ALERTS
 from plainsight.directory.search import hours, places, presentation
 from plainsight.directory.search.documents import INDEXED_STATUSES, schedule_input
 from plainsight.directory.search.translations import in_language, translated
@@ -249,19 +250,24 @@ def public_service(
         for method in service.delivery_methods or []
         if method in directory.DeliveryMethod.values
     )
+    demo = service.demo_data or service.organization.demo_data
+    alert = in_language(service, "alert", language)
+    if demo and alert in DEMO_ALERTS:
+        # The demo's HSDS alert marks it for other systems; the page says it in its own notice.
+        alert = ""
     return ServiceView(
         id=service.pk,
         name=in_language(service, "name", language),
         organization=in_language(service.organization, "name", language),
         description=in_language(service, "description", language),
-        alert=in_language(service, "alert", language),
+        alert=alert,
         eligibility=in_language(service, "eligibility_description", language),
         how_to_apply=in_language(service, "application_process", language),
         fees=in_language(service, "fees_description", language),
         url=service.url,
         email=service.email,
         temporarily_closed=service.status == directory.ServiceStatus.TEMPORARILY_CLOSED,
-        demo=service.demo_data or service.organization.demo_data,
+        demo=demo,
         assured_date=service.assured_date,
         verification_method=(
             str(directory.VerificationMethod(service.verification_method).label)

@@ -89,3 +89,30 @@ def test_categories_exist_in_english_and_spanish():
         selectors.public_service_queryset(), taxonomy_term_id=legal.pk
     )
     assert immigration.filter(name__icontains="CAST").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        ("en", "Demo listing: these details are examples. Verify before use."),
+        ("es", "Servicio de ejemplo: estos datos son de muestra. Verifíquelos antes de"),
+    ],
+)
+def test_a_demo_listing_says_verify_before_use_once(client, language, notice):
+    """The demo's HSDS ``alert`` carries the mark for other systems; the page says it once."""
+    from plainsight.directory.search.services import search_index_rebuild
+
+    demo.load(io.StringIO())
+    search_index_rebuild()
+    hotline = models.Service.objects.get(name__startswith="National Human Trafficking Hotline")
+    page = client.get(f"/{language}/find-help/service/{hotline.pk}/").content.decode()
+    assert page.count(notice) == 1
+    for alert in (demo.DEMO_ALERT, demo.DEMO_ALERT_ES):
+        assert alert not in page
+    # An alert of its own (not the demo mark) is still shown.
+    hotline.alert = "Phones down until noon."
+    hotline.translations["es"]["alert"] = "Teléfonos sin servicio hasta el mediodía."
+    hotline.save()
+    page = client.get(f"/{language}/find-help/service/{hotline.pk}/").content.decode()
+    own = "Phones down until noon." if language == "en" else "Teléfonos sin servicio hasta"
+    assert own in page and page.count(notice) == 1
