@@ -543,7 +543,8 @@ def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[
         if len(members) > MAX_ARCHIVE_MEMBERS or total > MAX_UNCOMPRESSED_BYTES:
             raise ImportError_(Problem("archive_too_large"))
         for member in members:
-            name = Path(member.filename).name
+            # Windows PowerShell's zip files write their folders with backslashes.
+            name = member.filename.replace("\\", "/").rsplit("/", 1)[-1]
             if not name.lower().endswith(".csv") or name.startswith("."):
                 continue
             with archive.open(member) as handle:
@@ -1380,18 +1381,24 @@ def collect_file(
         return
     files = read_csv_package(source, report)
     names = hsds.csv_table_names()
-    known = {name: data for name, data in files.items() if name in names}
-    for name in sorted(set(files) - set(known)):
-        report.warn(Problem("unknown_file", file=name, params={"name": name}))
+    # HSDS name → (name in the package, content). Windows does not tell Services.csv
+    # from services.csv, so neither does the import.
+    known: dict[str, tuple[str, bytes]] = {}
+    for name in sorted(files):
+        if name.lower() in names:
+            known[name.lower()] = (name, files[name])
+        else:
+            report.warn(Problem("unknown_file", file=name, params={"name": name}))
     if not known:
         report.error(Problem("empty", file=file_name))
     for table in hsds.TABLE_ORDER:
         csv_name = hsds.spec(table).csv_name
         if csv_name not in known:
             continue
-        header, rows = _csv_rows(csv_name, known[csv_name], report)
+        name, data = known[csv_name]
+        header, rows = _csv_rows(name, data, report)
         if header:
-            collect_table_rows(csv_name, table, rows, header, collector)
+            collect_table_rows(name, table, rows, header, collector)
 
 
 def _collect_tabular(tables: dict[str, list[dict[str, Any]]], collector: Collector) -> None:

@@ -724,6 +724,24 @@ def test_a_csv_file_saved_with_semicolons_is_read():
     assert models.Service.objects.get().organization_id == organization
 
 
+def test_table_files_named_in_other_capitals_or_in_a_windows_folder_are_read():
+    """Windows does not tell Services.csv from services.csv, and the zip files Windows
+    PowerShell makes write their folders with backslashes (export\\services.csv)."""
+    organization = uuid.uuid4()
+    files = {
+        "Organizations.csv": f"id,name,description\n{organization},Org,Helps\n",
+        "out\\SERVICES.CSV": f"id,organization_id,name,status\n{SERVICE_ID},{organization},S,x\n",
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.file, p.row, p.field) for p in report.errors] == [("SERVICES.CSV", 2, "status")]
+
+    files["out\\SERVICES.CSV"] = files["out\\SERVICES.CSV"].replace(",x", ",active")
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert not report.warnings, [str(p) for p in report.warnings]
+    assert models.Service.objects.get().organization_id == organization
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
