@@ -305,6 +305,11 @@ def _near(params: ServiceParams) -> tuple[selectors.Near | None, places.Place | 
             raise HttpError(422, _("This ZIP code is not known."))
     if (params.lat is None) != (params.lon is None):
         raise HttpError(422, _("Give both lat and lon."))
+    # A distance from nowhere would be ignored, and the whole list answer for a circle.
+    if params.radius and params.lat is None:
+        raise HttpError(422, _("Give lat and lon with radius."))
+    if params.proximity and params.lat is None and serving is None:
+        raise HttpError(422, _("Give a postcode, or lat and lon, with proximity."))
     if params.lat is not None and params.lon is not None:
         return (
             selectors.Near(params.lat, params.lon, (radius_m or DEFAULT_RADIUS_M) / 1000),

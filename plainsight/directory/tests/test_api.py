@@ -345,6 +345,19 @@ def test_proximity_sorts_by_distance_and_ignores_confidential_locations(client, 
     assert shelter.service.name not in json.dumps(sal)
 
 
+@pytest.mark.parametrize("path", ["services", "service_at_locations"])
+@pytest.mark.parametrize(
+    "params",
+    [{"radius": "5000"}, {"proximity": "5000"}, {"postcode": "93301", "radius": "5000"}],
+)
+def test_a_distance_without_a_centre_is_refused(client, path, params):
+    """It was ignored: the whole list came back, by name, as if nothing was far."""
+    _near_service("Los Angeles", 34.0522, -118.2437)
+    response = client.get(f"/api/hsds/{path}", params, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 422, response.content[:300]
+    assert ("radius" if "radius" in params else "proximity") in response.json()["detail"]
+
+
 def test_postcode_filters_by_service_area(client):
     kern = factories.ServiceFactory.create(name="Kern only")
     models.ServiceArea.objects.create(
