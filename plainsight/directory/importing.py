@@ -136,6 +136,9 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
             "“%(column)s” is not part of HSDS or the PlainSight profile; it was ignored."
         ),
         "unknown_file": _("%(name)s is not an HSDS table file; it was ignored."),
+        "duplicate_file": _(
+            "The archive also holds %(other)s, the same table: keep only the one to import."
+        ),
         "missing_column": _("The required column %(column)s is missing from this file."),
         "duplicate_column": _("The column %(column)s appears more than once in this file."),
         "extra_cells": _(
@@ -525,7 +528,7 @@ def read_json(
 
 
 def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[str, bytes]:
-    """CSV file name → bytes, from a directory or a zip archive (read in memory)."""
+    """CSV file path → bytes, from a directory or a zip archive (read in memory)."""
     files: dict[str, bytes] = {}
     if isinstance(path_or_bytes, Path) and path_or_bytes.is_dir():
         for child in sorted(path_or_bytes.iterdir()):
@@ -544,14 +547,15 @@ def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[
             raise ImportError_(Problem("archive_too_large"))
         for member in members:
             # Windows PowerShell's zip files write their folders with backslashes.
-            name = member.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            path = member.filename.replace("\\", "/")
+            name = path.rsplit("/", 1)[-1]
             if not name.lower().endswith(".csv") or name.startswith("."):
                 continue
             with archive.open(member) as handle:
                 content = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
             if len(content) > member.file_size:
                 raise ImportError_(Problem("archive_too_large"))
-            files[name] = content
+            files[path] = content
     return files
 
 
@@ -1381,21 +1385,27 @@ def collect_file(
         return
     files = read_csv_package(source, report)
     names = hsds.csv_table_names()
-    # HSDS name → (name in the package, content). Windows does not tell Services.csv
+    # HSDS name → (path in the package, content). Windows does not tell Services.csv
     # from services.csv, so neither does the import.
     known: dict[str, tuple[str, bytes]] = {}
-    for name in sorted(files):
-        if name.lower() in names:
-            known[name.lower()] = (name, files[name])
+    for path in sorted(files):
+        csv_name = path.rsplit("/", 1)[-1].lower()
+        if csv_name not in names:
+            report.warn(Problem("unknown_file", file=path, params={"name": path}))
+        elif csv_name in known:
+            # One table twice (in two folders): which one is meant cannot be told.
+            other = known[csv_name][0]
+            report.error(Problem("duplicate_file", file=path, params={"other": other}))
         else:
-            report.warn(Problem("unknown_file", file=name, params={"name": name}))
+            known[csv_name] = (path, files[path])
     if not known:
         report.error(Problem("empty", file=file_name))
     for table in hsds.TABLE_ORDER:
         csv_name = hsds.spec(table).csv_name
         if csv_name not in known:
             continue
-        name, data = known[csv_name]
+        path, data = known[csv_name]
+        name = path.rsplit("/", 1)[-1]
         header, rows = _csv_rows(name, data, report)
         if header:
             collect_table_rows(name, table, rows, header, collector)

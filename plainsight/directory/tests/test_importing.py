@@ -742,6 +742,23 @@ def test_table_files_named_in_other_capitals_or_in_a_windows_folder_are_read():
     assert models.Service.objects.get().organization_id == organization
 
 
+def test_one_table_twice_in_an_archive_is_refused():
+    """Two organizations.csv in two folders of one zip (or spelled in two capitals):
+    which one is meant cannot be told; the last one read was taken without a word."""
+    files = {
+        "2025/organizations.csv": f"id,name,description\n{uuid.uuid4()},Old,Helps\n",
+        "2026/organizations.csv": f"id,name,description\n{uuid.uuid4()},New,Helps\n",
+        "2026/Organizations.csv": f"id,name,description\n{uuid.uuid4()},Newer,Helps\n",
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.file, p.code) for p in report.errors] == [
+        ("2026/Organizations.csv", "duplicate_file"),
+        ("2026/organizations.csv", "duplicate_file"),
+    ]
+    assert "2025/organizations.csv" in report.errors[0].message
+    assert models.Organization.objects.count() == 0
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
