@@ -142,12 +142,11 @@ def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpRespo
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
         name = location[-1] if location else ""
-        problems.append(
-            {
-                "parameter": name,
-                "message": _("The value of “%(parameter)s” is not valid.") % {"parameter": name},
-            }
-        )
+        if error.get("type") == "repeated_parameter":
+            message = _("Give “%(parameter)s” only once.")
+        else:
+            message = _("The value of “%(parameter)s” is not valid.")
+        problems.append({"parameter": name, "message": message % {"parameter": name}})
     return api.create_response(
         request, {"detail": _("Invalid parameters."), "errors": problems}, status=422
     )
@@ -239,6 +238,17 @@ class TaxonomyTermParams(PageParams):
     taxonomy_id: uuid.UUID | None = Field(None, description="Terms of this taxonomy.")
     parent_id: uuid.UUID | None = Field(None, description="Terms directly below this one.")
     top_only: bool = Field(False, description="Only terms without a parent.")
+
+
+def _check_query(request: HttpRequest) -> None:
+    """Refuse a parameter given twice: only its last value would count."""
+    errors = [
+        {"loc": ("query", name), "type": "repeated_parameter"}
+        for name, values in request.GET.lists()
+        if len(values) > 1
+    ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_format(params: PageParams) -> None:
@@ -354,6 +364,7 @@ def api_root(request: HttpRequest) -> dict[str, Any]:
     summary="Paginated list of services (fully nested with full=true).",
 )
 def services_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
+    _check_query(request)
     _check_format(params)
     near, serving = _near(params)
     filters = _service_filters(params, serving)
@@ -404,6 +415,7 @@ def service_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     summary="Paginated list of services at locations.",
 )
 def service_at_locations_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
+    _check_query(request)
     _check_format(params)
     near, serving = _near(params)
     filters = _service_filters(params, serving)
@@ -495,6 +507,7 @@ def _organization_documents(
     summary="Paginated list of organizations.",
 )
 def organizations_list(request: HttpRequest, params: Query[OrganizationParams]) -> dict[str, Any]:
+    _check_query(request)
     _check_format(params)
     queryset = selectors.filter_organizations(
         selectors.public_organization_queryset(),
@@ -537,6 +550,7 @@ def organization_detail(
     summary="Paginated list of taxonomies.",
 )
 def taxonomies_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    _check_query(request)
     _check_format(params)
     queryset = selectors.filter_taxonomies(
         selectors.public_taxonomy_queryset(), search=params.search
@@ -564,6 +578,7 @@ def taxonomy_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     summary="Paginated list of taxonomy terms.",
 )
 def taxonomy_terms_list(request: HttpRequest, params: Query[TaxonomyTermParams]) -> dict[str, Any]:
+    _check_query(request)
     _check_format(params)
     queryset = selectors.filter_taxonomy_terms(
         selectors.public_taxonomy_term_queryset(),

@@ -179,6 +179,20 @@ def test_bad_parameters_get_a_clear_translated_error(client):
     assert client.get("/api/hsds/services", {"search": "a\x00b"}).status_code == 422
 
 
+LISTS = ["services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_parameter_given_twice_is_refused(client, path):
+    """Only the last value counted: searching for "legal", then "shelter", gave the
+    shelters alone, as if that were an answer to both."""
+    response = client.get(f"/api/hsds/{path}", {"search": ["legal", "shelter"], "page": "1"})
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["errors"] == [
+        {"parameter": "search", "message": "Give “search” only once."}
+    ]
+
+
 def test_pagination_envelope(client):
     organization = factories.OrganizationFactory.create()
     for index in range(5):
