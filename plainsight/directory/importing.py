@@ -33,6 +33,7 @@ import math
 import re
 import uuid
 import zipfile
+import zlib
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,6 +58,18 @@ MAX_ARCHIVE_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024  # a CSV package larger than 1 GiB is refused
 WRITE_BATCH = 500
 
+# What reading a file out of a zip raises when it is encrypted (RuntimeError), damaged
+# (BadZipFile for a wrong checksum, zlib.error, EOFError, ValueError) or compressed in
+# a way Python cannot read (NotImplementedError).
+UNREADABLE_MEMBER = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 _BYDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -72,6 +85,11 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
         "invalid_csv": _("The file is not a valid CSV file: %(detail)s."),
         "invalid_encoding": _("The file is not UTF-8 text."),
         "bad_zip": _("The file is not a valid zip archive of HSDS CSV files."),
+        "unreadable_member": _(
+            "%(name)s cannot be read from the archive: it is damaged, protected by a "
+            "password or compressed in a way that is not supported. Make the zip file "
+            "again, without a password."
+        ),
         "archive_too_large": _("The archive is too large to import safely."),
         "empty": _("The file contains no HSDS records."),
         "not_an_object": _("Each record must be a JSON object."),
@@ -538,7 +556,7 @@ def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError):
         raise ImportError_(Problem("bad_zip")) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
@@ -551,8 +569,12 @@ def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[
             name = path.rsplit("/", 1)[-1]
             if not name.lower().endswith(".csv") or name.startswith("."):
                 continue
-            with archive.open(member) as handle:
-                content = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
+            try:
+                with archive.open(member) as handle:
+                    content = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
+            except UNREADABLE_MEMBER:
+                problem = Problem("unreadable_member", file=path, params={"name": path})
+                raise ImportError_(problem) from None
             if len(content) > member.file_size:
                 raise ImportError_(Problem("archive_too_large"))
             files[path] = content

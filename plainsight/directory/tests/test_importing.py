@@ -770,6 +770,27 @@ def test_not_a_zip_is_refused_cleanly():
     assert [p.code for p in report.errors] == ["bad_zip"]
 
 
+def test_a_zip_that_cannot_be_read_is_reported_not_a_crash():
+    """A file protected by a password or damaged on the way: said, naming the file. The
+    import stopped with an exception, and the job's page gave no reason."""
+    package = zipped({"organizations.csv": f"id,name,description\n{uuid.uuid4()},Org,Helps\n"})
+    damaged = package.replace(b"Helps", b"Help!")
+    encrypted = bytearray(package)
+    encrypted[6] |= 1  # the "encrypted" flag, in the file's header and in the directory
+    encrypted[encrypted.find(b"PK\x01\x02") + 8] |= 1
+    for data in (damaged, bytes(encrypted)):
+        report = importing.run_import([(data, "pkg.zip")], file_format=models.ImportFormat.CSV)
+        assert [(p.file, p.code) for p in report.errors] == [
+            ("organizations.csv", "unreadable_member")
+        ]
+        assert "password" in report.errors[0].message
+    misnamed = bytearray(package.replace(b"organizations", b"organizati\xffns"))
+    misnamed[misnamed.find(b"PK\x01\x02") + 9] |= 0x08  # "names are UTF-8": this one is not
+    report = importing.run_import([(bytes(misnamed), "pkg.zip")], file_format="csv")
+    assert [p.code for p in report.errors] == ["bad_zip"]
+    assert models.Organization.objects.count() == 0
+
+
 def test_import_is_audited_once_per_change_never_with_content():
     before = AuditEvent.objects.count()
     run_json(example("service_full.json"), audit_target_id="job-1")
