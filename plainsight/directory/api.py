@@ -142,7 +142,9 @@ def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpRespo
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
         name = location[-1] if location else ""
-        if error.get("type") == "repeated_parameter":
+        if error.get("type") == "unknown_parameter":
+            message = _("“%(parameter)s” is not a parameter of this list.")
+        elif error.get("type") == "repeated_parameter":
             message = _("Give “%(parameter)s” only once.")
         else:
             message = _("The value of “%(parameter)s” is not valid.")
@@ -240,13 +242,16 @@ class TaxonomyTermParams(PageParams):
     top_only: bool = Field(False, description="Only terms without a parent.")
 
 
-def _check_query(request: HttpRequest) -> None:
-    """Refuse a parameter given twice: only its last value would count."""
-    errors = [
-        {"loc": ("query", name), "type": "repeated_parameter"}
-        for name, values in request.GET.lists()
-        if len(values) > 1
-    ]
+def _check_query(request: HttpRequest, params: PageParams) -> None:
+    """Refuse what would otherwise be ignored: a parameter this list does not take (a
+    misspelt filter would answer for the whole directory), and one given twice (only
+    its last value would count)."""
+    errors = []
+    for name, values in request.GET.lists():
+        if name not in type(params).model_fields:
+            errors.append({"loc": ("query", name), "type": "unknown_parameter"})
+        elif len(values) > 1:
+            errors.append({"loc": ("query", name), "type": "repeated_parameter"})
     if errors:
         raise ValidationError(errors)
 
@@ -364,7 +369,7 @@ def api_root(request: HttpRequest) -> dict[str, Any]:
     summary="Paginated list of services (fully nested with full=true).",
 )
 def services_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
-    _check_query(request)
+    _check_query(request, params)
     _check_format(params)
     near, serving = _near(params)
     filters = _service_filters(params, serving)
@@ -415,7 +420,7 @@ def service_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     summary="Paginated list of services at locations.",
 )
 def service_at_locations_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
-    _check_query(request)
+    _check_query(request, params)
     _check_format(params)
     near, serving = _near(params)
     filters = _service_filters(params, serving)
@@ -507,7 +512,7 @@ def _organization_documents(
     summary="Paginated list of organizations.",
 )
 def organizations_list(request: HttpRequest, params: Query[OrganizationParams]) -> dict[str, Any]:
-    _check_query(request)
+    _check_query(request, params)
     _check_format(params)
     queryset = selectors.filter_organizations(
         selectors.public_organization_queryset(),
@@ -550,7 +555,7 @@ def organization_detail(
     summary="Paginated list of taxonomies.",
 )
 def taxonomies_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    _check_query(request)
+    _check_query(request, params)
     _check_format(params)
     queryset = selectors.filter_taxonomies(
         selectors.public_taxonomy_queryset(), search=params.search
@@ -578,7 +583,7 @@ def taxonomy_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     summary="Paginated list of taxonomy terms.",
 )
 def taxonomy_terms_list(request: HttpRequest, params: Query[TaxonomyTermParams]) -> dict[str, Any]:
-    _check_query(request)
+    _check_query(request, params)
     _check_format(params)
     queryset = selectors.filter_taxonomy_terms(
         selectors.public_taxonomy_term_queryset(),

@@ -193,6 +193,26 @@ def test_a_parameter_given_twice_is_refused(client, path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("services", "taxonomy_term"),  # misspelt
+        ("service_at_locations", "minimal"),  # HSDS's, not offered
+        ("organizations", "organization_id"),  # another list's
+        ("organizations", "modified_after"),
+        ("taxonomies", "taxonomy_id"),
+        ("taxonomy_terms", "lat"),
+    ],
+)
+def test_a_parameter_the_list_does_not_take_is_refused(client, shelter, path, name):
+    """Ignored, a misspelt or misplaced filter answered for the whole directory."""
+    response = client.get(f"/api/hsds/{path}", {name: str(shelter.term.pk), "per_page": "5"})
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["errors"] == [
+        {"parameter": name, "message": f"“{name}” is not a parameter of this list."}
+    ]
+
+
 def test_pagination_envelope(client):
     organization = factories.OrganizationFactory.create()
     for index in range(5):
