@@ -72,6 +72,7 @@ UNREADABLE_MEMBER = (
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 _BYDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$")
+_SPREADSHEET_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -367,14 +368,31 @@ def _parse_number(raw: Any) -> float:
 
 
 def parse_time(raw: str) -> tuple[dt.time, float | None]:
-    """'09:00', '09:00:00', '09:00Z', '09:00-05:00' → (local time, UTC offset hours)."""
+    """'09:00', '09:00:00', '09:00Z', '09:00-05:00' → (local time, UTC offset hours);
+    also '9:00' and '5:30 PM', as Excel saves a time cell."""
     try:
         parsed = dt.time.fromisoformat(str(raw).strip())
     except ValueError:
-        raise BadValue("invalid_time", value=raw) from None
+        return _spreadsheet_time(raw), None
     offset = parsed.utcoffset()
     hours = offset.total_seconds() / 3600 if offset is not None else None
     return parsed.replace(tzinfo=None), hours
+
+
+def _spreadsheet_time(raw: Any) -> dt.time:
+    match = _SPREADSHEET_TIME.match(str(raw).strip())
+    if match is None:
+        raise BadValue("invalid_time", value=raw)
+    hour, minute, second, half = match.groups()
+    hours = int(hour)
+    if half:
+        if not 1 <= hours <= 12:
+            raise BadValue("invalid_time", value=raw)
+        hours = hours % 12 + (12 if half.lower() == "p" else 0)
+    try:
+        return dt.time(hours, int(minute), int(second or 0))
+    except ValueError:
+        raise BadValue("invalid_time", value=raw) from None
 
 
 def _choice(text: str, choices: Sequence[str]) -> str:

@@ -759,6 +759,38 @@ def test_one_table_twice_in_an_archive_is_refused():
     assert models.Organization.objects.count() == 0
 
 
+def test_times_written_the_spreadsheet_way_are_read():
+    """Excel saves a time cell as it shows it, 9:00 or 5:30 PM; the hour is not in doubt.
+    An hour that is no hour is still refused."""
+    organization = uuid.uuid4()
+    files = {
+        "organizations.csv": f"id,name,description\n{organization},Org,Helps\n",
+        "services.csv": f"id,organization_id,name,status\n{SERVICE_ID},{organization},S,active\n",
+        "schedules.csv": (
+            "id,service_id,opens_at,closes_at\n"
+            f"{uuid.uuid4()},{SERVICE_ID},9:00,5:30 PM\n"
+            f"{uuid.uuid4()},{SERVICE_ID},12:00 AM,12:15 p.m.\n"
+            f"{uuid.uuid4()},{SERVICE_ID},08:00:00,7:45:30\n"
+        ),
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert set(models.Schedule.objects.values_list("opens_at", "closes_at")) == {
+        (dt.time(9, 0), dt.time(17, 30)),
+        (dt.time(0, 0), dt.time(12, 15)),
+        (dt.time(8, 0), dt.time(7, 45, 30)),
+    }
+
+    files["schedules.csv"] = (
+        f"id,service_id,opens_at,closes_at\n{uuid.uuid4()},{SERVICE_ID},25:00,13:00 PM\n"
+    )
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.row, p.field, p.code) for p in report.errors] == [
+        (2, "opens_at", "invalid_time"),
+        (2, "closes_at", "invalid_time"),
+    ]
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
