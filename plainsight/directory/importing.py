@@ -830,6 +830,11 @@ def collect_table_rows(
         ok = True
         for column in present:
             raw = row.get(column.name)
+            blank = raw is None or (isinstance(raw, str) and not raw.strip())
+            if blank and column.kind == hsds.Kind.BOOL and not column.nullable:
+                # An empty cell is CSV's null, which says nothing (as in JSON): reading
+                # "no" would be a guess, and a blank must never make a shelter public.
+                continue
             if (raw is None or raw == "") and (
                 column.name in spec.required or column.name in spec.tabular_required
             ):

@@ -572,6 +572,27 @@ def test_a_feed_without_the_profile_cannot_unmark_a_confidential_location(shelte
     assert models.Location.objects.get(pk=shelter.location.pk).confidential is True
 
 
+def test_a_blank_yes_no_cell_unmarks_nothing(shelter):
+    """An empty cell is what HSDS's CSV has for null, and null in JSON says nothing: a
+    blank in the confidential column made a shelter's address public. The same for
+    the other yes/no columns that cannot be empty (open_24_7 here)."""
+    location, service = shelter.location, shelter.service
+    files = {
+        "locations.csv": (
+            "id,organization_id,location_type,name,confidential\n"
+            f"{location.pk},{location.organization_id},physical,{location.name},\n"
+        ),
+        "services.csv": (
+            "id,organization_id,name,status,open_24_7\n"
+            f"{service.pk},{service.organization_id},{service.name},active, \n"
+        ),
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert models.Location.objects.get(pk=location.pk).confidential is True
+    assert models.Service.objects.get(pk=service.pk).open_24_7 is True
+
+
 def test_schedule_offsets_fill_the_numeric_timezone():
     document = example("service_full.json")
     document["schedules"][0].pop("timezone")
