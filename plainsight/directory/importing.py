@@ -111,7 +111,10 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
         ),
         "invalid_time": _("“%(value)s” is not a time in the form HH:MM."),
         "not_integer": _("“%(value)s” is not a whole number."),
-        "not_number": _("“%(value)s” is not a number."),
+        "not_number": _(
+            "“%(value)s” is not a number as HSDS writes them: digits, a point before any "
+            "decimals, without thousands separators (1200 or 35.37)."
+        ),
         "negative": _("This cannot be negative."),
         "not_boolean": _("“%(value)s” is not true or false."),
         "invalid_translations": _(

@@ -812,6 +812,32 @@ def test_times_written_the_spreadsheet_way_are_read():
     ]
 
 
+def test_a_number_with_a_thousands_separator_or_decimal_comma_is_refused_saying_why():
+    """ "1,000" is a thousand or one, by the language of the spreadsheet that wrote it:
+    refused, and the message says how to write it ("“1,000” is not a number" left the
+    reader sure that it is)."""
+    organization = uuid.uuid4()
+    files = {
+        "organizations.csv": f"id,name,description\n{organization},Org,Helps\n",
+        "services.csv": (
+            "id;organization_id;name;status;minimum_age\n"
+            f"{SERVICE_ID};{organization};S;active;1,000\n"
+        ),
+        "locations.csv": (
+            "id,organization_id,location_type,latitude,longitude\n"
+            f'{uuid.uuid4()},{organization},physical,"35,37",-119.01\n'
+        ),
+    }
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert [(p.file, p.row, p.field, p.code) for p in report.errors] == [
+        ("services.csv", 2, "minimum_age", "not_number"),
+        ("locations.csv", 2, "latitude", "not_number"),
+    ]
+    assert "without thousands separators" in report.errors[0].message
+    with translation.override("es"):
+        assert "sin separadores de miles" in report.errors[0].message
+
+
 def test_csv_package_must_have_required_columns():
     files = {"services.csv": "id,name\n" + f"{uuid.uuid4()},x\n"}
     report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
