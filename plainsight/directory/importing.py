@@ -73,6 +73,7 @@ UNREADABLE_MEMBER = (
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 _BYDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$")
 _SPREADSHEET_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?$")
+_LINE_END = re.compile(r"[\r\n]")  # "\r" alone ends lines in Excel's "CSV (Macintosh)"
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -880,7 +881,8 @@ def _csv_rows(
     # Spreadsheets set to a language that writes decimals with a comma (Spanish among
     # them) separate values with semicolons. HSDS column names hold neither sign, so a
     # header row with semicolons and no comma cannot be read any other way.
-    first_line = text.partition("\n")[0]
+    line_end = _LINE_END.search(text)
+    first_line = text[: line_end.start()] if line_end else text
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] = []

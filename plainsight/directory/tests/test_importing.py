@@ -745,6 +745,16 @@ def test_a_csv_file_saved_with_semicolons_is_read():
     assert models.Service.objects.get().organization_id == organization
 
 
+def test_a_csv_file_with_semicolons_and_old_mac_line_endings_is_read():
+    """Excel's "CSV (Macintosh)" ends lines with a carriage return alone: the header
+    row is still the first line, not the whole file."""
+    organization = uuid.uuid4()
+    files = {"organizations.csv": f"id;name;description\r{organization};Org;Food, shelter\r"}
+    report = importing.run_import([(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV)
+    assert report.ok, [str(p) for p in report.errors]
+    assert models.Organization.objects.get().description == "Food, shelter"
+
+
 def test_table_files_named_in_other_capitals_or_in_a_windows_folder_are_read():
     """Windows does not tell Services.csv from services.csv, and the zip files Windows
     PowerShell makes write their folders with backslashes (export\\services.csv)."""
