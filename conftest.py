@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nacl.pwhash
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +27,12 @@ def _fast_key_wrapping(settings):
     and by the embedded-run test (a subprocess with the default settings)."""
     settings.KEYS_ARGON2_OPSLIMIT = nacl.pwhash.argon2id.OPSLIMIT_MIN
     settings.KEYS_ARGON2_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_MIN
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Spanish leaves Spanish active in the test's thread (the locale
+    middleware activates it and nothing deactivates it): the next test would read
+    Spanish messages. Every test ends back in the default language."""
+    yield
+    translation.deactivate()
