@@ -30,6 +30,9 @@ from plainsight.directory.models import Organization, Service, ServiceAtLocation
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
+# HSDS asks a minimal list to "aim to return all services within one call".
+MAX_MINIMAL_PER_PAGE = 1000
+MINIMAL_SERVICE_COLUMNS = ("id", "name", "status", "last_modified")
 DEFAULT_RADIUS_M = 40_000
 
 
@@ -186,7 +189,9 @@ class PageParams(Schema):
         return value
 
 
-class ServiceParams(PageParams):
+class ServiceFilterParams(PageParams):
+    """The parameters of both service lists (``/service_at_locations`` takes these)."""
+
     taxonomy_term_id: uuid.UUID | None = Field(None, description="A term (or any below it).")
     taxonomy_id: uuid.UUID | None = Field(None, description="Any term of this taxonomy.")
     organization_id: uuid.UUID | None = Field(None, description="Services of this organization.")
@@ -227,6 +232,20 @@ class ServiceParams(PageParams):
         return moment
 
 
+class ServiceParams(ServiceFilterParams):
+    per_page: int = Field(
+        DEFAULT_PER_PAGE,
+        ge=1,
+        le=MAX_MINIMAL_PER_PAGE,
+        description=f"Results per page (at most {MAX_PER_PAGE}; {MAX_MINIMAL_PER_PAGE} minimal).",
+    )
+    minimal: bool = Field(
+        False,
+        description="Each service's id and last_modified only (with its name and status,"
+        " which HSDS requires): for synchronising.",
+    )
+
+
 class OrganizationParams(PageParams):
     taxonomy_term_id: uuid.UUID | None = Field(
         None, description="Organizations with this term, or with a service that has it."
@@ -254,6 +273,26 @@ def _check_query(request: HttpRequest, params: PageParams) -> None:
             errors.append({"loc": ("query", name), "type": "repeated_parameter"})
     if errors:
         raise ValidationError(errors)
+
+
+def _check_service_shape(params: ServiceParams) -> None:
+    """``minimal`` and ``full`` ask for opposite shapes; only a minimal list is long."""
+    if params.minimal and params.full:
+        raise ValidationError([{"loc": ("query", "minimal"), "type": "value_error"}])
+    if not params.minimal and params.per_page > MAX_PER_PAGE:
+        raise ValidationError([{"loc": ("query", "per_page"), "type": "value_error"}])
+
+
+def _minimal(rows: list[Service]) -> list[dict[str, Any]]:
+    columns = [c for c in hsds.spec("service").columns if c.name in MINIMAL_SERVICE_COLUMNS]
+    return [
+        {
+            column.name: value
+            for column in columns
+            if (value := hsds.to_json_value(column, getattr(row, column.attname))) is not None
+        }
+        for row in rows
+    ]
 
 
 def _check_format(params: PageParams) -> None:
@@ -310,7 +349,7 @@ _RELATED = {
 }
 
 
-def _near(params: ServiceParams) -> tuple[selectors.Near | None, places.Place | None]:
+def _near(params: ServiceFilterParams) -> tuple[selectors.Near | None, places.Place | None]:
     """The circle to search in, and the place whose service areas must cover it."""
     serving = None
     radius_m = params.radius or params.proximity
@@ -335,7 +374,7 @@ def _near(params: ServiceParams) -> tuple[selectors.Near | None, places.Place | 
     return None, serving
 
 
-def _service_filters(params: ServiceParams, serving: places.Place | None) -> dict[str, Any]:
+def _service_filters(params: ServiceFilterParams, serving: places.Place | None) -> dict[str, Any]:
     return {
         "search": params.search,
         "taxonomy_term_id": params.taxonomy_term_id,
@@ -371,6 +410,7 @@ def api_root(request: HttpRequest) -> dict[str, Any]:
 def services_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
     _check_query(request, params)
     _check_format(params)
+    _check_service_shape(params)
     near, serving = _near(params)
     filters = _service_filters(params, serving)
     queryset = selectors.filter_services(selectors.public_service_queryset(), **filters)
@@ -385,6 +425,10 @@ def services_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[st
     else:
         page = _page_ids(queryset, ("name", "id"), params)
     total = page.total
+    if params.minimal:
+        page_rows = Service.objects.filter(pk__in=page.ids).only(*MINIMAL_SERVICE_COLUMNS)
+        by_id = {row.pk: row for row in page_rows}
+        return _page(params, total, _minimal([by_id[pk] for pk in page.ids if pk in by_id]))
     rows: list[Service] = _rows(Service, page.ids)
     if params.full:
         graph = serializers.load_graph(service_ids=[s.pk for s in rows])
@@ -419,7 +463,9 @@ def service_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     operation_id="getPaginatedListOfServiceAtLocation",
     summary="Paginated list of services at locations.",
 )
-def service_at_locations_list(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
+def service_at_locations_list(
+    request: HttpRequest, params: Query[ServiceFilterParams]
+) -> dict[str, Any]:
     _check_query(request, params)
     _check_format(params)
     near, serving = _near(params)

@@ -66,6 +66,30 @@ def test_services_list_validates(client, spec_examples, shelter, full):
         assert "phones" not in example
 
 
+def test_minimal_lists_each_service_by_id_and_last_change_for_synchronising(
+    client, spec_examples, shelter
+):
+    """HSDS ``minimal``: "just id and modified date" (kept a valid HSDS service: its
+    required name and status too), up to 1,000 a page, filters as usual."""
+    changed = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.UTC)
+    models.Service.objects.filter(pk=SERVICE_ID).update(last_modified=changed)
+    payload = get(client, "/api/hsds/services", minimal="true", per_page="1000")
+    validate_page(payload, "service")
+    assert payload["total_items"] == 2 and payload["size"] == 2
+    for document in payload["contents"]:
+        assert set(document) <= {"id", "name", "status", "last_modified"}
+    example = next(s for s in payload["contents"] if s["id"] == SERVICE_ID)
+    assert dt.datetime.fromisoformat(example["last_modified"]) == changed
+    since = get(client, "/api/hsds/services", minimal="true", modified_after=changed.isoformat())
+    assert SERVICE_ID in {s["id"] for s in since["contents"]}
+    # A thousand a page for a minimal list only; minimal and full contradict each other.
+    for query in ({"per_page": "1000"}, {"minimal": "true", "per_page": "1001"}):
+        assert client.get("/api/hsds/services", query).status_code == 422
+    response = client.get("/api/hsds/services", {"minimal": "true", "full": "true"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["parameter"] == "minimal"
+
+
 def test_service_detail_is_fully_nested_and_valid(client, spec_examples):
     document = get(client, f"/api/hsds/services/{SERVICE_ID}")
     validate("service", document, profiled=False)
