@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+ZIP_CODE = re.compile(r"[0-9]{5}(?:-[0-9]{4})?")
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EARTH_RADIUS_KM = 6371.0088
@@ -79,8 +82,10 @@ def _cities() -> dict[str, list[Place]]:
 
 
 def zip_centroid(code: str) -> Place | None:
-    """The centroid of a California ZIP code ("93301" or "93301-1234")."""
-    return _zips().get(code.strip()[:5])
+    """The centroid of a California ZIP code: exactly "93301" or "93301-1234"."""
+    if not ZIP_CODE.fullmatch(code):
+        return None
+    return _zips().get(code[:5])
 
 
 def city_centroids(name: str) -> list[Place]:
@@ -94,7 +99,7 @@ def place_lookup(text: str) -> Place | None:
     if not text:
         return None
     if text[:5].isdigit():
-        return zip_centroid(text)
+        return zip_centroid(text[:5])  # what follows it ("93301 Bakersfield") adds nothing
     name = text.split(",")[0]
     places = city_centroids(name)
     return places[0] if places else None

@@ -199,6 +199,7 @@ def test_bad_parameters_get_a_clear_translated_error(client):
     assert response.status_code == 422
     assert client.get("/api/hsds/services", {"format": "ndjson"}).status_code == 400
     assert client.get("/api/hsds/services", {"postcode": "00000"}).status_code == 422
+    assert client.get("/api/hsds/services", {"postcode": "93301abc"}).status_code == 422
     assert client.get("/api/hsds/services", {"lat": "35"}).status_code == 422
     assert client.get("/api/hsds/services", {"search": "a\x00b"}).status_code == 422
 

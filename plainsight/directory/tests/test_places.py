@@ -19,6 +19,18 @@ def test_kern_zip_and_city_centroids():
     assert places.zip_centroid("10001") is None  # not California
 
 
+@pytest.mark.parametrize("code", ["93301abc", "933011", "9330", "93301-12", " 93301", "93301 "])
+def test_a_zip_code_is_five_digits_or_zip_plus_4_and_nothing_else(code):
+    """Read as its first five digits, "93301abc" answered for Bakersfield (API ``postcode``)."""
+    assert places.zip_centroid(code) is None
+
+
+def test_a_person_may_type_more_than_the_zip_code():
+    bakersfield = places.zip_centroid("93301")
+    assert places.place_lookup(" 93301 Bakersfield ") == bakersfield
+    assert places.place_lookup("93301-1234") == bakersfield
+
+
 def test_every_california_county_is_present():
     fips = {p.county_fips for p in places.all_zips()}
     assert len(fips) == 58
