@@ -3,8 +3,9 @@
 Exports stream in chunks, so a directory of 100,000 services is written with flat
 memory. What a confidential location must never reveal is withheld exactly as in the
 API (``serializers.CONFIDENTIAL_LOCATION_COLUMNS``): addresses, accessibility and
-metadata rows of confidential locations are left out, and their location rows keep
-only the whitelisted columns.
+metadata rows of confidential locations are left out (so are the attributes of those
+addresses and accessibility rows, and the metadata of all of these), and their
+location rows keep only the whitelisted columns.
 """
 
 from __future__ import annotations
@@ -125,7 +126,15 @@ def _hidden_ids() -> dict[str, set[Any]]:
             "pk", flat=True
         )
     )
-    return {"location": confidential, "any": hidden_addresses | hidden_access}
+    hidden = hidden_addresses | hidden_access
+    # Terms applied to those rows go with them, and so does the metadata of those terms
+    # (its old and new values are the term's value): the JSON never reaches either.
+    hidden |= {
+        pk
+        for ids in hsds.chunked(sorted(hidden), serializers.IN_CHUNK)
+        for pk in models.Attribute.objects.filter(link_id__in=ids).values_list("pk", flat=True)
+    }
+    return {"location": confidential, "any": hidden}
 
 
 def export_csv_package(

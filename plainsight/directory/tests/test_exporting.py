@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -10,7 +11,8 @@ import zipfile
 import pytest
 
 from plainsight.directory import exporting, hsds, models
-from plainsight.directory.tests.conftest import assert_no_secret, validate
+from plainsight.directory.tests import factories
+from plainsight.directory.tests.conftest import SECRET_STREET, assert_no_secret, validate
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,31 @@ def test_csv_package_withholds_confidential_locations(tmp_path, shelter):
     assert row["confidential_access_note"]
     assert len(addresses) == 1  # the header only
     assert models.Address.objects.count() == 1  # still kept in the directory
+
+
+def test_csv_package_withholds_what_describes_a_confidential_address(tmp_path, shelter):
+    """A term applied to a shelter's address, and the provenance of that term, are
+    withheld with the address (as in the JSON, which never reaches them)."""
+    attribute = factories.AttributeFactory.create(
+        taxonomy_term=shelter.term,
+        link_entity="address",
+        link_id=shelter.address.pk,
+        value="gate code 4471",
+    )
+    for resource in (shelter.address, attribute):
+        models.Metadata.objects.create(
+            resource_id=resource.pk,
+            resource_type="attribute" if resource is attribute else "address",
+            last_action_date=dt.date(2026, 1, 5),
+            last_action_type="update",
+            field_name="value" if resource is attribute else "address_1",
+            previous_value=SECRET_STREET,
+            replacement_value="gate code 4471",
+            updated_by="Coordinator",
+        )
+    exporting.export_csv_package(tmp_path / "pkg")
+    for path in (tmp_path / "pkg").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert_no_secret(text)
+        assert "gate code 4471" not in text, path.name
+        assert str(attribute.pk) not in text, path.name
