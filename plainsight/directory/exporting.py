@@ -80,6 +80,7 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
     yield [column.name for column in spec.columns]
     queryset = spec.model._default_manager.order_by("pk")
     confidential = hidden["location"]
+    hidden_resources = hidden["any"] | confidential  # once, not once per metadata row
     zones: dict[Any, str] = (
         dict(models.Location.objects.exclude(iana_timezone="").values_list("pk", "iana_timezone"))
         if table == "schedule"
@@ -90,7 +91,7 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
             continue
         if table in {"address", "accessibility"} and instance.location_id in confidential:  # type: ignore[attr-defined]
             continue
-        if table == "metadata" and instance.resource_id in hidden["any"] | confidential:  # type: ignore[attr-defined]
+        if table == "metadata" and instance.resource_id in hidden_resources:  # type: ignore[attr-defined]
             continue
         if table == "attribute" and instance.link_id in hidden["any"]:  # type: ignore[attr-defined]
             continue
