@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from plainsight.directory import models as directory
@@ -28,7 +28,8 @@ def stale_services_for(
         permissions.editable_services_for(user)
         .exclude(status__in=[directory.ServiceStatus.DEFUNCT, directory.ServiceStatus.INACTIVE])
         .filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
-        .order_by("assured_date", "name", "pk")
+        # Explicitly: PostgreSQL would put the never verified last, SQLite first.
+        .order_by(F("assured_date").asc(nulls_first=True), "name", "pk")
     )
 
 
