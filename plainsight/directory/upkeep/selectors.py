@@ -21,13 +21,16 @@ def stale_after_days() -> int:
 def stale_services_for(
     user: Any, *, days: int | None = None, today: dt.date | None = None
 ) -> QuerySet[directory.Service]:
-    """Active listings not verified in ``days`` days (never verified first)."""
+    """Active listings not verified for ``days`` days or more (never verified first).
+
+    A listing verified on 1 March is due again on 31 March with ``days=30``.
+    """
     days = stale_after_days() if days is None else days
     cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
     return (
         permissions.editable_services_for(user)
         .exclude(status__in=[directory.ServiceStatus.DEFUNCT, directory.ServiceStatus.INACTIVE])
-        .filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
+        .filter(Q(assured_date__isnull=True) | Q(assured_date__lte=cutoff))
         # Explicitly: PostgreSQL would put the never verified last, SQLite first.
         .order_by(F("assured_date").asc(nulls_first=True), "name", "pk")
     )

@@ -25,3 +25,11 @@ def test_the_staleness_queue_lists_never_verified_listings_first(world):
         "Unmaintained Listing",
         "Free Legal Help",
     ]
+
+
+@pytest.mark.parametrize(("age", "stale"), [(29, False), (30, True), (31, True)])
+def test_a_listing_joins_the_queue_once_it_has_gone_n_days_unverified(world, age, stale):
+    today = dt.date(2026, 3, 9)
+    world.shelter.assured_date = today - dt.timedelta(days=age)
+    world.shelter.save()
+    assert ("Emergency Shelter" in stale_names(world.coordinator, days=30, today=today)) is stale
