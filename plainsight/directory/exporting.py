@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -154,9 +155,17 @@ def export_csv_package(
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for index, table in enumerate(tables, start=1):
                 name = hsds.spec(table).csv_name
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n").writerows(iter_table_rows(table, hidden))
-                archive.writestr(name, buffer.getvalue())
+                # Row by row into the archive: a table is never held whole in memory.
+                # (Dated now, as writestr did; open() alone dates a member 1980.)
+                member_info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+                member_info.compress_type = archive.compression
+                with (
+                    archive.open(member_info, "w") as member,
+                    io.TextIOWrapper(member, encoding="utf-8", newline="") as handle,
+                ):
+                    csv.writer(handle, lineterminator="\n").writerows(
+                        iter_table_rows(table, hidden)
+                    )
                 names.append(name)
                 if progress:
                     progress(index, len(tables))
