@@ -83,11 +83,37 @@ class _RecordForm[R: (directory.Service, directory.Location, directory.Organizat
 
     spanish_fields: tuple[str, ...] = ()
 
+    # The record's ``updated_at`` when the page was opened: the service refuses the edit
+    # if someone saved the record since (this save would silently undo theirs).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translations = self.instance.translations or {}
         for field in self.spanish_fields:
             self.fields[f"{field}_es"].initial = translated(translations, field, "es")
+        if self.instance.updated_at is not None:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+    def clean_version(self) -> dt.datetime | None:
+        try:
+            opened = dt.datetime.fromisoformat(self.cleaned_data.get("version") or "")
+        except ValueError:
+            return None
+        return opened if opened.tzinfo is not None else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("version") is None:
+            # Not shown next to the (hidden) field: above the form.
+            raise forms.ValidationError(
+                _(
+                    "This page is out of date. Nothing was saved: open it again, then make "
+                    "your changes."
+                ),
+                code="out_of_date",
+            )
+        return cleaned
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}

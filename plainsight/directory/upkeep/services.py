@@ -133,6 +133,13 @@ def _set_translations(record: Any, translations: dict[str, str], language: str =
     record.translations = current
 
 
+def _refuse_if_changed(record: Any, unchanged_since: dt.datetime | None, message: str) -> None:
+    """Refuse an edit made on a page opened before someone else's save (``updated_at``
+    then differs): saving it would silently undo theirs. Call under the row's lock."""
+    if unchanged_since is not None and record.updated_at != unchanged_since:
+        raise ValidationError(message, code="changed")
+
+
 def _save_children(
     service: directory.Service, phones: list[PhoneData], schedules: list[ScheduleData]
 ) -> None:
@@ -186,8 +193,13 @@ def service_update(
     spanish: dict[str, str] | None = None,
     phones: list[PhoneData] | None = None,
     schedules: list[ScheduleData] | None = None,
+    unchanged_since: dt.datetime | None = None,
 ) -> directory.Service:
-    """Save an edit of a listing, its Spanish texts, phones and hours, all or nothing."""
+    """Save an edit of a listing, its Spanish texts, phones and hours, all or nothing.
+
+    With ``unchanged_since`` (the listing's ``updated_at`` when the form was opened), an
+    edit of a listing saved since then is refused.
+    """
     if not permissions.can_edit_service(actor, service):
         raise PermissionDenied(_("You cannot edit this listing."))
     unknown = set(changes).difference(SERVICE_FIELDS)
@@ -195,6 +207,14 @@ def service_update(
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():
         service = directory.Service.objects.select_for_update().get(pk=service.pk)
+        _refuse_if_changed(
+            service,
+            unchanged_since,
+            _(
+                "Someone else saved this listing after you opened it. Nothing was saved: "
+                "open the listing again to see their changes, then make yours."
+            ),
+        )
         for field, value in changes.items():
             setattr(service, field, value)
         if spanish is not None:
@@ -221,8 +241,10 @@ def location_update(
     changes: dict[str, Any],
     spanish: dict[str, str] | None = None,
     address: AddressData | None = None,
+    unchanged_since: dt.datetime | None = None,
 ) -> directory.Location:
-    """Save an edit of a place (and its street address), all or nothing."""
+    """Save an edit of a place (and its street address), all or nothing; refused, with
+    ``unchanged_since``, if the place was saved since then."""
     if not permissions.editable_locations_for(actor).filter(pk=location.pk).exists():
         raise PermissionDenied(_("You cannot edit this place."))
     unknown = set(changes).difference(LOCATION_FIELDS)
@@ -230,6 +252,14 @@ def location_update(
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():
         location = directory.Location.objects.select_for_update().get(pk=location.pk)
+        _refuse_if_changed(
+            location,
+            unchanged_since,
+            _(
+                "Someone else saved this place after you opened it. Nothing was saved: "
+                "open the place again to see their changes, then make yours."
+            ),
+        )
         for field, value in changes.items():
             setattr(location, field, value)
         if spanish is not None:
@@ -265,8 +295,12 @@ def organization_update(
     changes: dict[str, Any],
     spanish: dict[str, str] | None = None,
     partner: Partner | None = _UNSET,
+    unchanged_since: dt.datetime | None = None,
 ) -> directory.Organization:
-    """Save an edit of an organization; only coordinators change who maintains it."""
+    """Save an edit of an organization; only coordinators change who maintains it.
+
+    Refused, with ``unchanged_since``, if the organization was saved since then.
+    """
     if not permissions.editable_organizations_for(actor).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("You cannot edit this organization."))
     unknown = set(changes).difference(ORGANIZATION_FIELDS)
@@ -276,6 +310,14 @@ def organization_update(
         raise PermissionDenied(_("Only coordinators choose who maintains a record."))
     with transaction.atomic():
         organization = directory.Organization.objects.select_for_update().get(pk=organization.pk)
+        _refuse_if_changed(
+            organization,
+            unchanged_since,
+            _(
+                "Someone else saved this organization after you opened it. Nothing was "
+                "saved: open the organization again to see their changes, then make yours."
+            ),
+        )
         previous_partner = organization.partner
         for field, value in changes.items():
             setattr(organization, field, value)

@@ -169,6 +169,7 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                     spanish=form.spanish(),
                     phones=[p for f in phones.forms if (p := f.to_data()) is not None],
                     schedules=[s for f in schedules.forms if (s := f.to_data()) is not None],
+                    unchanged_since=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 attach_errors(form, error)
@@ -267,6 +268,7 @@ def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
                     changes=form.changes(),
                     spanish=form.spanish(),
                     address=form.address(),
+                    unchanged_since=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 attach_errors(form, error)
@@ -310,6 +312,7 @@ def organization_edit(request: HttpRequest, organization_id: uuid.UUID) -> HttpR
                     organization=organization,
                     changes=form.changes(),
                     spanish=form.spanish(),
+                    unchanged_since=form.cleaned_data["version"],
                     **extra,
                 )
             except ValidationError as error:

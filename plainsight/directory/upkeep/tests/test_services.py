@@ -107,6 +107,26 @@ def test_nothing_is_half_saved_when_a_child_row_is_wrong(world):
     assert events("directory.service.updated") == []
 
 
+def test_an_edit_opened_before_someone_elses_save_is_refused(world):
+    opened = world.shelter.updated_at
+    services.service_update(
+        actor=world.coordinator, service=world.shelter, changes={"alert": "Full"}
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.service_update(
+            actor=world.alliance_admin,
+            service=world.shelter,
+            changes={"name": "Renamed", "alert": ""},
+            phones=[phone()],
+            unchanged_since=opened,
+        )
+    assert refused.value.code == "changed"
+    world.shelter.refresh_from_db()
+    assert (world.shelter.name, world.shelter.alert) == ("Emergency Shelter", "Full")
+    assert world.shelter.phones.count() == 1
+    assert len(events("directory.service.updated")) == 1
+
+
 def test_an_age_range_upside_down_is_refused(world):
     with pytest.raises(ValidationError):
         services.service_update(

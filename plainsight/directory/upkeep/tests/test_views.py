@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from plainsight.accounts.tests.factories import enrol_totp, has_totp
 from plainsight.audit.models import AuditEvent
+from plainsight.directory import models as m
 from plainsight.directory.upkeep import services
 from plainsight.directory.upkeep.models import ProblemReport, ReportStatus
 
@@ -67,6 +70,7 @@ def test_each_person_sees_the_listings_they_may_edit(world):
 
 def _edit_form(service, **changes) -> dict[str, str]:
     data = {
+        "version": service.updated_at.isoformat(),
         "name": service.name,
         "description": service.description,
         "status": service.status,
@@ -118,6 +122,7 @@ def test_an_admin_saves_an_edit(world):
         ({"hours-0-days": ["MO"]}, "Choose the days and both the opening and the closing time."),
         ({"phones-0-number": "call me"}, "Enter a phone number with its digits."),
         ({"email": "not an email"}, "Enter a valid email address."),
+        ({"version": ""}, "This page is out of date."),
     ],
 )
 def test_bad_input_gets_clear_errors_and_saves_nothing(world, changes, message):
@@ -131,6 +136,66 @@ def test_bad_input_gets_clear_errors_and_saves_nothing(world, changes, message):
     world.shelter.refresh_from_db()
     assert world.shelter.name == "Emergency Shelter"
     assert AuditEvent.objects.count() == audit_before
+
+
+def _as_shown(page, *formsets: str) -> dict[str, Any]:
+    """What an edit page's forms send back when nobody changes anything in them."""
+    data: dict[str, Any] = {}
+    forms_shown = [page.context["form"]]
+    for name in formsets:
+        forms_shown += [page.context[name].management_form, *page.context[name]]
+    for form in forms_shown:
+        for bound in form:
+            value = bound.value()
+            if isinstance(bound.field, forms.BooleanField):
+                if value:
+                    data[bound.html_name] = "on"
+            elif isinstance(value, list):
+                data[bound.html_name] = [str(item) for item in value]
+            elif isinstance(value, dt.time):
+                data[bound.html_name] = f"{value:%H:%M}"
+            elif value is not None and value != "":
+                data[bound.html_name] = str(value)
+    return data
+
+
+def test_a_save_never_undoes_one_made_after_the_form_was_opened(world):
+    description = world.shelter.description
+    first, second = staff(world.alliance_admin), staff(world.coordinator)
+    path = url("service_edit", world.shelter.pk)
+    first_form = _as_shown(first.get(path), "phones", "schedules")
+    second_form = _as_shown(second.get(path), "phones", "schedules")
+    assert first.post(path, {**first_form, "name": "Safe Shelter"}).status_code == 302
+    response = second.post(path, {**second_form, "description": "Beds for women."})
+    assert response.status_code == 400
+    assert "Someone else saved this listing after you opened it." in response.content.decode()
+    world.shelter.refresh_from_db()
+    assert (world.shelter.name, world.shelter.description) == ("Safe Shelter", description)
+    assert AuditEvent.objects.filter(action="directory.service.updated").count() == 1
+    # Opened again, the page shows the first save; the second change is then saved with it.
+    again = _as_shown(second.get(path), "phones", "schedules")
+    assert second.post(path, {**again, "description": "Beds for women."}).status_code == 302
+    world.shelter.refresh_from_db()
+    assert (world.shelter.name, world.shelter.description) == ("Safe Shelter", "Beds for women.")
+
+
+@pytest.mark.parametrize("kind", ["place", "organization"])
+def test_a_save_of_a_place_or_organization_never_undoes_a_later_one(world, kind):
+    record: m.Location | m.Organization
+    if kind == "place":
+        record, path = world.shelter_location, url("location_edit", world.shelter_location.pk)
+    else:
+        record = world.shelter.organization
+        path = url("organization_edit", record.pk)
+    description = record.description
+    first, second = staff(world.alliance_admin), staff(world.coordinator)
+    first_form, second_form = _as_shown(first.get(path)), _as_shown(second.get(path))
+    assert first.post(path, {**first_form, "name": "Renamed"}).status_code == 302
+    response = second.post(path, {**second_form, "description": "Changed as well."})
+    assert response.status_code == 400
+    assert f"Someone else saved this {kind} after you opened it." in response.content.decode()
+    record.refresh_from_db()
+    assert (record.name, record.description) == ("Renamed", description)
 
 
 def test_the_staleness_queue_and_marking_verified(world, settings):
@@ -210,6 +275,7 @@ def test_only_coordinators_see_the_partner_choice(world):
 def test_a_location_edit_requires_a_note_for_a_confidential_place(world):
     client = staff(world.alliance_admin)
     data = {
+        "version": world.shelter_location.updated_at.isoformat(),
         "name": "Safe house",
         "iana_timezone": "America/Los_Angeles",
         "confidential": "on",
