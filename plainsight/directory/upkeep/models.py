@@ -59,7 +59,11 @@ class ProblemReport(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("problem report")
         verbose_name_plural = _("problem reports")
-        indexes = [models.Index(fields=["status", "created_at"], name="upkeep_report_queue")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="upkeep_report_queue"),
+            # The last hour's reports, counted against the limits at each new one.
+            models.Index(fields=["created_at"], name="upkeep_report_received"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReportStatus.values), name="upkeep_report_status_valid"

@@ -8,13 +8,11 @@ failure anywhere leaves nothing half saved. Audit events name the record by id o
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -428,34 +426,29 @@ def service_capacity_update(
     return capacity
 
 
-def _take_report_slot(service_id: uuid.UUID) -> bool:
-    """Count this report against hourly limits kept in the shared cache.
+def _report_limit_reached(service_id: uuid.UUID) -> bool:
+    """Whether the last hour's reports reach a limit, for this listing or overall.
 
     The limits are per listing and overall, never per visitor: PlainSight does not
-    know who visitors are, and does not want to.
+    know who visitors are, and does not want to. They are counted from the reports
+    themselves: counts kept in the cache were lost whenever it culled or evicted them.
+    SQLite's writers take turns, so there the limits are exact; on PostgreSQL reports
+    sent at the same instant may pass them by as many as were in flight together.
     """
-    hour = int(time.time() // 3600)
-    keys = (f"upkeep-report:{service_id}:{hour}", f"upkeep-report:all:{hour}")
-    limits = (REPORTS_PER_LISTING_PER_HOUR, REPORTS_PER_HOUR)
-    for key in keys:
-        cache.add(key, 0, timeout=2 * 3600)
-    counts = []
-    for key in keys:
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=2 * 3600)
-            counts.append(1)
-    return all(count <= limit for count, limit in zip(counts, limits, strict=True))
+    recent = ProblemReport.objects.filter(created_at__gte=timezone.now() - dt.timedelta(hours=1))
+    return (
+        recent.filter(service_id=service_id).count() >= REPORTS_PER_LISTING_PER_HOUR
+        or recent.count() >= REPORTS_PER_HOUR
+    )
 
 
 def problem_report_submit(*, service: directory.Service, kind: str, details: str) -> ProblemReport:
     """Queue a public report about a listing for review (no account, nothing about who)."""
     if kind not in ProblemKind.values:
         raise ValidationError(_("Choose what is wrong."), code="kind")
-    if not _take_report_slot(service.pk):
-        raise ReportLimitReached
     with transaction.atomic():
+        if _report_limit_reached(service.pk):
+            raise ReportLimitReached
         report = ProblemReport.objects.create(
             service=service, kind=kind, details=details.strip()[:1000]
         )

@@ -292,11 +292,31 @@ def test_reports_are_limited_per_listing_and_overall(world, monkeypatch):
         services.problem_report_submit(service=world.shelter, kind="hours", details="")
     # Another listing is not blocked by the first one's limit...
     services.problem_report_submit(service=world.legal, kind="hours", details="")
-    # ...until the overall hourly limit is reached.
-    monkeypatch.setattr(services, "REPORTS_PER_HOUR", 7)
+    # ...until the overall hourly limit is reached (by the six reports received).
+    monkeypatch.setattr(services, "REPORTS_PER_HOUR", 6)
     with pytest.raises(services.ReportLimitReached):
         services.problem_report_submit(service=world.orphan, kind="hours", details="")
     assert ProblemReport.objects.count() == 6
+
+
+def test_report_limits_hold_whatever_the_cache_forgets(world, monkeypatch):
+    # Django's database cache culls entries once it holds 300: reports spread over many
+    # listings (one cache entry each) pushed the overall count out, and it restarted from
+    # zero (1,103 reports taken in one hour under a limit of 300). Redis evicts as well.
+    for _ in range(services.REPORTS_PER_LISTING_PER_HOUR):
+        services.problem_report_submit(service=world.shelter, kind="hours", details="")
+    cache.clear()
+    with pytest.raises(services.ReportLimitReached):
+        services.problem_report_submit(service=world.shelter, kind="hours", details="")
+    monkeypatch.setattr(services, "REPORTS_PER_HOUR", 6)
+    services.problem_report_submit(service=world.legal, kind="hours", details="")
+    cache.clear()
+    with pytest.raises(services.ReportLimitReached):
+        services.problem_report_submit(service=world.orphan, kind="hours", details="")
+    # The limits are for the last hour.
+    ProblemReport.objects.update(created_at=timezone.now() - dt.timedelta(minutes=61))
+    services.problem_report_submit(service=world.shelter, kind="hours", details="")
+    assert ProblemReport.objects.count() == 7
 
 
 def test_reports_are_reviewed_once_by_someone_allowed(world):
