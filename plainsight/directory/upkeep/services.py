@@ -489,11 +489,23 @@ def problem_report_decide(*, actor: Any, report: ProblemReport, accept: bool) ->
 
 
 def problem_reports_purge(*, older_than_days: int = REPORT_RETENTION_DAYS) -> int:
-    """Delete reviewed reports reviewed more than ``older_than_days`` ago."""
+    """Delete reviewed reports reviewed more than ``older_than_days`` ago; each deletion
+    is audited. Returns how many were deleted."""
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
-    deleted, _by_model = (
-        ProblemReport.objects.exclude(status=ReportStatus.PENDING)
-        .filter(moderated_at__lt=cutoff)
-        .delete()
-    )
-    return deleted
+    with transaction.atomic():
+        expired = list(
+            ProblemReport.objects.select_for_update(of=("self",))
+            .exclude(status=ReportStatus.PENDING)
+            .filter(moderated_at__lt=cutoff)
+            .select_related("service__organization__partner")
+        )
+        ProblemReport.objects.filter(pk__in=[report.pk for report in expired]).delete()
+        for report in expired:
+            audit_record(
+                actor=None,
+                action="directory.report.purged",
+                target_type="directory.problem_report",
+                target_id=report.pk,
+                organization=_partner(report.service),
+            )
+    return len(expired)

@@ -346,3 +346,19 @@ def test_reviewed_reports_are_purged_after_the_retention_period(world):
     )
     assert services.problem_reports_purge() == 1
     assert set(ProblemReport.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
+
+
+def test_each_purged_report_is_audited(world):
+    report = services.problem_report_submit(service=world.shelter, kind="other", details="x")
+    services.problem_report_decide(actor=world.coordinator, report=report, accept=False)
+    ProblemReport.objects.filter(pk=report.pk).update(
+        moderated_at=timezone.now() - dt.timedelta(days=91)
+    )
+    services.problem_reports_purge()
+    [event] = events("directory.report.purged")
+    assert (event.actor_id, event.target_type, event.target_id) == (
+        None,
+        "directory.problem_report",
+        str(report.pk),
+    )
+    assert event.organization_id == world.alliance.pk
