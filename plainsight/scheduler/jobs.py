@@ -51,6 +51,13 @@ JOBS: tuple[PeriodicJob, ...] = (
         late_after=timedelta(days=2),
     ),
     PeriodicJob(
+        name="directory.purge_reviewed_reports",
+        label=_("The daily clean-up of reviewed reports about directory listings"),
+        function="plainsight.directory.upkeep.jobs.reviewed_reports_purge",
+        schedule=Daily(at=time(4, 15)),
+        late_after=timedelta(days=3),
+    ),
+    PeriodicJob(
         name="directory.refresh_search_index",
         label=_("The search index catching up with directory changes"),
         function="plainsight.directory.jobs.search_index_catch_up",

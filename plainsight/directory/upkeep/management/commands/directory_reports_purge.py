@@ -1,4 +1,5 @@
-"""Delete reports from the public reviewed more than 90 days ago (run daily)."""
+"""Delete reports from the public reviewed more than 90 days ago (the scheduler does it
+daily: job ``directory.purge_reviewed_reports``)."""
 
 from __future__ import annotations
 
