@@ -232,17 +232,24 @@ def service_update(
     return service
 
 
+_UNSET: Any = object()
+
+
 def location_update(
     *,
     actor: Any,
     location: directory.Location,
     changes: dict[str, Any],
     spanish: dict[str, str] | None = None,
-    address: AddressData | None = None,
+    address: AddressData | None = _UNSET,
     unchanged_since: dt.datetime | None = None,
 ) -> directory.Location:
     """Save an edit of a place (and its street address), all or nothing; refused, with
-    ``unchanged_since``, if the place was saved since then."""
+    ``unchanged_since``, if the place was saved since then.
+
+    ``address=None`` removes the street address the edit form shows; without
+    ``address`` it stays as it is.
+    """
     if not permissions.editable_locations_for(actor).filter(pk=location.pk).exists():
         raise PermissionDenied(_("You cannot edit this place."))
     unknown = set(changes).difference(LOCATION_FIELDS)
@@ -264,8 +271,11 @@ def location_update(
             _set_translations(location, spanish)
         location.full_clean()
         location.save()
-        if address is not None:
-            row = location.addresses.order_by("pk").first() or directory.Address(location=location)
+        shown = location.addresses.order_by("pk").first()
+        if address is None and shown is not None:
+            shown.delete()
+        elif address is not None and address is not _UNSET:
+            row = shown or directory.Address(location=location)
             for field, value in address.__dict__.items():
                 setattr(row, field, value)
             row.full_clean()
@@ -281,9 +291,6 @@ def location_update(
             service_ids=location.service_at_locations.values_list("service_id", flat=True)
         )
     return location
-
-
-_UNSET: Any = object()
 
 
 def organization_update(

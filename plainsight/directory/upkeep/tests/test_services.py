@@ -182,6 +182,17 @@ def test_making_a_place_confidential_hides_it_from_search_at_once(world):
     assert events("directory.location.updated")[0].organization_id == world.alliance.pk
 
 
+def test_a_places_street_address_is_kept_unless_removed(world):
+    location = world.shelter_location
+    services.location_update(actor=world.alliance_admin, location=location, changes={})
+    assert location.addresses.count() == 1
+    services.location_update(
+        actor=world.alliance_admin, location=location, changes={}, address=None
+    )
+    assert not location.addresses.exists()
+    assert len(events("directory.location.updated")) == 2
+
+
 def test_only_coordinators_choose_who_maintains_a_record(world):
     organization = world.legal.organization
     with pytest.raises(PermissionDenied):

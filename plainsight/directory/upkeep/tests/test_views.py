@@ -293,6 +293,16 @@ def test_a_location_edit_requires_a_note_for_a_confidential_place(world):
     assert world.shelter_location.confidential
 
 
+def test_a_places_street_address_can_be_removed(world):
+    client = staff(world.alliance_admin)
+    path = url("location_edit", world.shelter_location.pk)
+    street = ("address_1", "address_2", "city", "state_province", "postal_code")
+    data = {k: v for k, v in _as_shown(client.get(path)).items() if k not in street}
+    assert client.post(path, data).status_code == 302
+    assert not world.shelter_location.addresses.exists()
+    assert 'name="address_1" value' not in client.get(path).content.decode()
+
+
 # --- The public form ------------------------------------------------------------------
 
 
