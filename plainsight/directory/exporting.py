@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from plainsight.directory import hsds, models, serializers
 
@@ -81,20 +81,13 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
     yield [column.name for column in spec.columns]
     queryset = spec.model._default_manager.order_by("pk")
     confidential = hidden["location"]
-    hidden_resources = hidden["any"] | confidential  # once, not once per metadata row
     zones: dict[Any, str] = (
         dict(models.Location.objects.exclude(iana_timezone="").values_list("pk", "iana_timezone"))
         if table == "schedule"
         else {}
     )
     for instance in queryset.iterator(chunk_size=2000):
-        if instance.pk in hidden["any"]:
-            continue
-        if table in {"address", "accessibility"} and instance.location_id in confidential:  # type: ignore[attr-defined]
-            continue
-        if table == "metadata" and instance.resource_id in hidden_resources:  # type: ignore[attr-defined]
-            continue
-        if table == "attribute" and instance.link_id in hidden["any"]:  # type: ignore[attr-defined]
+        if withheld(table, instance, hidden):
             continue
         redact = table == "location" and instance.pk in confidential
         waiting = instance.unresolved_links or {}  # type: ignore[attr-defined]
@@ -118,7 +111,25 @@ def iter_table_rows(table: str, hidden: dict[str, set[Any]]) -> Iterator[list[st
         yield row
 
 
-def _hidden_ids() -> dict[str, set[Any]]:
+def withheld(table: str, instance: Model, hidden: dict[str, set[Any]]) -> bool:
+    """Whether exports leave this row out (``hidden``: from ``withheld_ids``): it would
+    tell where a confidential location is. The import reads its absence from a file
+    as saying nothing."""
+    if instance.pk in hidden["any"]:
+        return True
+    if table in {"address", "accessibility"}:
+        return instance.location_id in hidden["location"]  # type: ignore[attr-defined]
+    if table == "metadata":
+        resource = instance.resource_id  # type: ignore[attr-defined]
+        return resource in hidden["any"] or resource in hidden["location"]
+    if table == "attribute":
+        return instance.link_id in hidden["any"]  # type: ignore[attr-defined]
+    return False
+
+
+def withheld_ids() -> dict[str, set[Any]]:
+    """Confidential locations (``location``), and the rows that describe them
+    (``any``: their addresses and accessibility, and the terms applied to those)."""
     confidential = _confidential_location_ids()
     hidden_addresses = set(
         models.Address.objects.filter(location_id__in=confidential).values_list("pk", flat=True)
@@ -147,7 +158,7 @@ def export_csv_package(
     Returns the file names written. Empty tables get a header-only file, so the package
     always has the full set of HSDS files.
     """
-    hidden = _hidden_ids()
+    hidden = withheld_ids()
     names: list[str] = []
     tables = [t for t in hsds.TABLE_ORDER]
     if target.suffix.lower() == ".zip":

@@ -48,7 +48,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plainsight.directory import hsds, models, profile
+from plainsight.directory import exporting, hsds, models, profile
 from plainsight.directory.serializers import CONFIDENTIAL_LOCATION_COLUMNS
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -1336,6 +1336,7 @@ def _make_waiting_links(collector: Collector, plan: Plan, now: dt.datetime) -> N
 def _remove_unlisted(collector: Collector, plan: Plan) -> None:
     """Rows that a parent in the file no longer lists: detach, and delete orphans."""
     report = collector.report
+    hidden: dict[str, set[Any]] | None = None  # read once, when first needed
     for (table, column_name), parents in collector.stated.items():
         if not parents or table not in hsds.DEPENDENT_TABLES | {"location"}:
             continue
@@ -1348,24 +1349,11 @@ def _remove_unlisted(collector: Collector, plan: Plan) -> None:
         for batch in hsds.chunked(sorted(parents), 900):
             candidates.extend(model._default_manager.filter(**{f"{attname}__in": batch}))
         to_delete: list[uuid.UUID] = []
-        if table in {"address", "accessibility"}:
-            # Exports withhold these rows for confidential locations: their absence
-            # from a file says nothing.
-            hidden = set(
-                models.Location.objects.filter(
-                    pk__in=[row.location_id for row in candidates],  # type: ignore[attr-defined]
-                    confidential=True,
-                ).values_list("pk", flat=True)
-            )
-            candidates = [row for row in candidates if row.location_id not in hidden]  # type: ignore[attr-defined]
-        if table == "metadata":
-            hidden = set(
-                models.Location.objects.filter(
-                    pk__in=[row.resource_id for row in candidates],  # type: ignore[attr-defined]
-                    confidential=True,
-                ).values_list("pk", flat=True)
-            )
-            candidates = [row for row in candidates if row.resource_id not in hidden]  # type: ignore[attr-defined]
+        # Exports withhold what describes a confidential location: its absence from a
+        # file says nothing.
+        if hidden is None:
+            hidden = exporting.withheld_ids()
+        candidates = [row for row in candidates if not exporting.withheld(table, row, hidden)]
         for row in candidates:
             parent_id = getattr(row, attname)
             listed = in_file.get(row.pk)
