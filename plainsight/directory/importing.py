@@ -1138,6 +1138,27 @@ class Plan:
     stated_last_modified: set[uuid.UUID] = dataclasses.field(default_factory=set)
 
 
+def _location_zones(
+    records: dict[Any, Record], existing: dict[Any, Model], collector: Collector
+) -> dict[Any, str]:
+    """Location id → its IANA zone, for the locations of these schedule records (the
+    file's value over the directory's)."""
+    ids = {
+        record.values.get("location_id", getattr(existing.get(record.id), "location_id", None))
+        for record in records.values()
+    } - {None}
+    zones: dict[Any, str] = {}
+    for batch in hsds.chunked(sorted(ids), 900):
+        zones.update(
+            models.Location.objects.filter(pk__in=batch).values_list("pk", "iana_timezone")
+        )
+    in_file = collector.records.get("location", {})
+    for pk in ids:
+        if pk in in_file and "iana_timezone" in in_file[pk].values:
+            zones[pk] = in_file[pk].values["iana_timezone"]
+    return zones
+
+
 def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
     """Build the final rows (file merged over the directory) and check them."""
     report = collector.report
@@ -1154,6 +1175,7 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
         existing: dict[Any, Model] = {}
         for batch in hsds.chunked(list(records), 900):
             existing.update(model._default_manager.in_bulk(batch))
+        zones = _location_zones(records, existing, collector) if table == "schedule" else {}
         for record in records.values():
             instance = existing.get(record.id)
             is_new = instance is None
@@ -1183,9 +1205,12 @@ def _plan(collector: Collector, progress: ProgressCallback | None) -> Plan:
                 elif column.attname in record.clears:
                     setattr(instance, column.attname, _empty_value(column))
             _keep_unresolved_links(instance, record, spec, is_new)
-            if table == "schedule" and instance.iana_timezone:  # type: ignore[attr-defined]
-                # The numeric offset is derived from the zone on export (it changes with
-                # daylight saving); the zone name is what counts.
+            if table == "schedule" and (
+                instance.iana_timezone or zones.get(instance.location_id)  # type: ignore[attr-defined]
+            ):
+                # The numeric offset is derived on export from the schedule's zone, or
+                # its location's (it changes with daylight saving); the zone name is
+                # what counts. Kept, today's offset would be served all year.
                 instance.timezone = None  # type: ignore[attr-defined]
             if table == "program" and getattr(instance, "organization_id", None) is None:
                 _infer_program_organization(instance, collector)

@@ -255,12 +255,6 @@ def test_reimporting_the_csv_package_keeps_what_describes_a_confidential_address
     assert models.Attribute.objects.filter(pk=attribute.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importing._plan drops the numeric timezone only when the schedule names "
-    "its zone, while exports derive it from the location's zone too; the fix belongs "
-    "to the import (out of this change's scope)",
-)
 @pytest.mark.parametrize("file_name", ["export.json", "export"])
 def test_reimporting_an_export_keeps_a_schedule_on_its_locations_time_zone(tmp_path, file_name):
     location = factories.LocationFactory.create(iana_timezone="America/Los_Angeles")
