@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from plainsight.core.forms import inline_renderer
 from plainsight.directory.search import bulk, presentation, text
-from plainsight.directory.search.engine import SearchRequest
+from plainsight.directory.search.engine import MAX_PAGES, SearchRequest
 from plainsight.directory.search.models import FacetKind
 from plainsight.directory.search.places import Place, find_place
 
@@ -46,6 +46,19 @@ FLAG_FIELDS = (
     "by_phone",
     "online",
 )
+
+
+class PageField(forms.IntegerField):
+    """A page of results. The pager sets it, a person never types it, so there is no
+    one to show an error to: a value that is not a page number means the first page,
+    one beyond the last page that can be shown means that last page."""
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            page = super().to_python(value)
+        except forms.ValidationError:
+            return None
+        return None if page is None else min(max(page, 1), MAX_PAGES)
 
 
 def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -151,7 +164,7 @@ class FindHelpForm(forms.Form):
         required=False,
         initial="relevance",
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
+    page = PageField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -231,6 +231,21 @@ def test_odd_input_never_breaks_the_page(client, kern, data):
     assert client.post(FIND_HELP, data).status_code == 200
 
 
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "51", "99999999999999999999", "1e3"])
+def test_a_page_number_that_is_not_a_page_shows_results_not_a_blank_page(client, kern, page):
+    """The page number is set by the pager, never typed: a tampered or stale one shows
+    results (the first page, or the last one there can be), not an empty page with an
+    error attached to a hidden field nobody can see or correct."""
+    for response in (
+        client.get(FIND_HELP + f"?near=93301&page={page}"),
+        client.post(FIND_HELP, {"q": "food", "page": page}),
+    ):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="results-heading"' in html, (response.request["REQUEST_METHOD"], page)
+        assert 'class="result"' in html
+
+
 # --- Size, speed, no JavaScript needed ------------------------------------------------
 
 
