@@ -236,6 +236,8 @@ SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 60 * 60))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused form is shown again with what was typed where the view can (Find help).
+CSRF_FAILURE_VIEW = "plainsight.core.views.csrf_failure"
 
 # --- f2-accounts: staff login (django-allauth + MFA), lockout (django-axes) ------------
 # See docs/decisions/staff-login-and-key-custody-hooks.md.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.views import csrf
 from django.views.decorators.http import require_safe
 
 from plainsight.core import deployment
@@ -38,3 +40,21 @@ def error_500(request: HttpRequest) -> HttpResponse:
         {"quick_exit_url": settings.QUICK_EXIT_URL},
         status=500,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the forgery check (settings.CSRF_FAILURE_VIEW).
+
+    Most often the token cookie expired, was cleared or is blocked. A view that can show
+    its form again, with what was entered, says how in a ``csrf_failure`` attribute
+    (the Find help search); any other form gets Django's own page.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    handler = getattr(match.func, "csrf_failure", None) if match else None
+    if handler is not None and match is not None:
+        response: HttpResponse = handler(request, *match.args, **match.kwargs)
+        return response
+    return csrf.csrf_failure(request, reason)

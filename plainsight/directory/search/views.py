@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -211,6 +212,31 @@ def find_help(request: HttpRequest) -> HttpResponse:
         return _render(request, form, None, posted=False)
     results = search(form.to_request(page_size=PAGE_SIZE))
     return _render(request, form, results, posted=False)
+
+
+def _search_refused(request: HttpRequest) -> HttpResponse:
+    """The search again after the forgery check refused it (core.views.csrf_failure),
+    most often because its cookie expired or was cleared: nothing is searched, and what
+    was typed stays in the form, now with a fresh token, so Search works again."""
+    form = FindHelpForm(request.POST, language=_language())
+    form.is_valid()
+    form.add_error(
+        None,
+        forms.ValidationError(
+            _(
+                "Your search was not sent. What you entered is still here: press Search "
+                "again. If this happens every time, allow cookies for this site: this form "
+                "needs one."
+            ),
+            code="not_sent",
+        ),
+    )
+    response = _render(request, form, None, posted=True)
+    response.status_code = 403
+    return response
+
+
+find_help.csrf_failure = _search_refused  # type: ignore[attr-defined]
 
 
 def _service_or_404(service_id: uuid.UUID) -> Any:

@@ -152,6 +152,40 @@ def test_the_search_form_is_protected_against_forged_requests(kern):
     assert ok.status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Your search was not sent."),
+        ("es", "Su búsqueda no se envió."),
+    ],
+)
+def test_a_search_refused_by_the_forgery_check_keeps_what_was_typed(kern, language, message):
+    """No cookie (expired, cleared or blocked): the search page again, in the page's
+    language, with quick exit, the words and filters still in the form and a fresh
+    token, so that pressing Search again works; never Django's technical page."""
+    client = Client(enforce_csrf_checks=True)
+    url = f"/{language}/find-help/"
+    response = client.post(url, {"q": "abogado gratis", "near": "93301", "free": "on"})
+    assert response.status_code == 403
+    assert "no-store" in response.headers["Cache-Control"]
+    html = response.content.decode()
+    assert "CSRF" not in html
+    assert f'<html lang="{language}">' in html and "data-quick-exit" in html
+    assert message in html
+    assert re.search(r'<input type="search" name="q" value="abogado gratis"', html)
+    assert re.search(r'<input type="text" name="near" value="93301"', html)
+    assert re.search(r'<input type="checkbox" name="free"[^>]*checked', html)
+    for link in links(response.content).urls:
+        assert "abogado" not in link, link
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None
+    again = client.post(
+        url,
+        {"q": "abogado", "near": "93301", "free": "on", "csrfmiddlewaretoken": token.group(1)},
+    )
+    assert again.status_code == 200 and 'id="results-heading"' in again.content.decode()
+
+
 def test_the_next_page_is_another_post_carrying_the_words_in_the_form(client, kern, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     first = client.post(FIND_HELP, {"q": "abogado"})
