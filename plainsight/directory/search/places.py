@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,9 @@ from pathlib import Path
 from plainsight.directory.search import text
 
 _DATA = Path(__file__).resolve().parent / "data" / "kern_places.csv"
-_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+# A ZIP code at the end, with its +4 written any way ("-1234", " 1234", "1234", "-"),
+# after a city or state if any ("CA 93301", "Bakersfield, CA 93301").
+_ZIP = re.compile(r"(?:^|[^\w-])(\d{5})(?:\s*-\s*(?:\d{4})?|\s*\d{4})?$", re.ASCII)
 _STATE_SUFFIX = re.compile(r",?\s*(ca|calif|california)\.?$")
 _COUNTY = re.compile(r"^(?:(?:the\s+)?county\s+of\s+|condado\s+de\s+)?(.+?)(?:\s+county)?$")
 
@@ -120,12 +123,18 @@ def _centroid(rows: list[PlaceRow]) -> tuple[float, float]:
 
 
 def find_place(query: str) -> Place | None:
-    """A ZIP code ("93301"), a city ("Bakersfield", "Bakersfield, CA") or a county
-    ("Kern County", "condado de Kern"); None when the table does not know it."""
-    cleaned = " ".join(query.strip().split())
+    """A ZIP code ("93301", "93301 1234", "Bakersfield, CA 93301": the code decides), a
+    city ("Bakersfield", "Bakersfield, CA") or a county ("Kern County", "condado de
+    Kern"); None when the table does not know it."""
+    # Characters nobody sees (zero-width spaces, direction marks) come with pasted text.
+    visible = "".join(ch for ch in query if unicodedata.category(ch) != "Cf")
+    cleaned = " ".join(visible.split())
     if not cleaned:
         return None
-    zip_match = _ZIP.match(cleaned)
+    name = _STATE_SUFFIX.sub("", text.fold(cleaned)).strip()
+    zip_match = _ZIP.search(name)
+    if zip_match and any(ch.isdigit() for ch in name[: zip_match.start(1)]):
+        zip_match = None  # more numbers before it: not a ZIP code
     tables = _tables()
     if zip_match:
         row = tables.by_zip.get(zip_match.group(1))
@@ -141,7 +150,6 @@ def find_place(query: str) -> Place | None:
             city=row.city,
             zips=(row.zip,),
         )
-    name = _STATE_SUFFIX.sub("", text.fold(cleaned)).strip()
     is_county = bool(re.search(r"\bcounty\b|\bcondado\b", name))
     if not is_county:
         rows = tables.by_city.get(text.slug(name))

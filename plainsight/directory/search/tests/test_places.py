@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from plainsight.directory.search.places import find_place
 
 
@@ -11,6 +13,27 @@ def test_zip_codes():
     assert place.county_fips == "06029"
     assert find_place(" 93301-1234 ") == place
     assert find_place("99999") is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "93301 1234",  # ZIP+4 with a space
+        "93301 - 1234",
+        "933011234",
+        "93301-",
+        "93301, CA",
+        "CA 93301",
+        "Bakersfield, CA 93301",  # as on an envelope
+        "bakersfield ca 93301-1234",
+        "\u200e93301",  # a direction mark, pasted from a message
+        "93301\u200b",  # a zero-width space
+        "\ufeff93301",
+    ],
+)
+def test_a_zip_code_written_as_people_write_it(typed):
+    place = find_place(typed)
+    assert place is not None and place.kind == "zip" and place.zips == ("93301",), typed
 
 
 def test_cities_with_or_without_the_state():
