@@ -14,9 +14,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def other_languages(context: template.Context) -> list[dict[str, str]]:
-    """Links to the current page in every other language (plain links, no JavaScript)."""
+    """Links to the current page in every other language (plain links, no JavaScript).
+
+    A page shown in answer to a form (a POST) names the address its links should keep
+    in ``language_path``: what the form posted is not in the request's own address.
+    """
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
+    path = context.get("language_path") or (request.get_full_path() if request else "/")
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:

@@ -164,6 +164,11 @@ def _render(
             }
         else:
             context["carried"] = form.carried_fields()
+    if posted:
+        # The other language's link: this search's filters, never its words (nor what
+        # the address the form was sent to may carry).
+        query = urlencode(form.filter_query())
+        context["language_path"] = reverse("find_help:search") + (f"?{query}" if query else "")
     return render(request, "directory_search/find_help.html", context)
 
 

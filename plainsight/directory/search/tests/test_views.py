@@ -132,6 +132,26 @@ def test_every_filter_travels_in_the_shareable_address_and_the_words_never(clien
     assert re.search(rf'<form method="post" action="{FIND_HELP}"', with_words.content.decode())
 
 
+def _spanish_link(response: Any) -> str:
+    match = re.search(r'<a href="([^"]*)" lang="es" hreflang="es">', response.content.decode())
+    assert match is not None
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_the_language_link_keeps_the_filters_and_never_the_words(client, kern):
+    filters = {"near": "93301", "free": "on"}
+    by_filters = client.get(FIND_HELP + "?near=93301&free=on")
+    assert _spanish_link(by_filters) == "/es/find-help/?near=93301&free=on"
+    with_words = client.post(FIND_HELP, {"q": "abogado", **filters})
+    assert 'id="results-heading"' in with_words.content.decode()
+    assert _spanish_link(with_words) == "/es/find-help/?near=93301&free=on"
+    # Even when the form was sent to an address that carried words.
+    odd_address = client.post(FIND_HELP + "?q=abogado&near=93301", {"q": "abogado"})
+    assert _spanish_link(odd_address) == "/es/find-help/"
+    for url in links(odd_address.content).urls:
+        assert "abogado" not in url, url
+
+
 def test_the_script_keeps_nothing_in_the_history_and_never_an_address_with_words():
     script = _static("js/find-help.js").decode()
     calls = re.findall(r"history\.(?:pushState|replaceState)\(([^,]*),", script)
