@@ -236,6 +236,9 @@ SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 60 * 60))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# For the browser session only (Django's default keeps it a year): whoever checks the
+# visitor's phone must not find that this site was visited (tests/test_public_cookies.py).
+CSRF_COOKIE_AGE = None
 # A refused form is shown again with what was typed where the view can (Find help).
 CSRF_FAILURE_VIEW = "plainsight.core.views.csrf_failure"
 
