@@ -376,6 +376,24 @@ def test_a_search_by_filters_alone_has_an_address_to_share(visit: Visit) -> None
     visit.assert_no_address_has(text["query"])
 
 
+def test_the_other_language_keeps_the_filters_and_never_the_words(visit: Visit) -> None:
+    page, text = visit.page, visit.text
+    visit.open(visit.url())
+    visit.search(text["query"], near="93301", free=True)
+    other = next(code for code in LANGUAGES if code != visit.language)
+    switch = page.locator(f'nav.languages a[hreflang="{other}"]')
+    href = switch.get_attribute("href") or ""
+    assert href.startswith(f"/{other}/find-help/?"), href
+    assert "near=93301" in href and "free=on" in href, href
+    switch.click()
+    page.wait_for_url(re.compile(f"/{other}/find-help/\\?"))
+    other_text = TEXT[other]
+    expect(page.get_by_label(other_text["near"])).to_have_value("93301")
+    expect(page.get_by_label(other_text["free"], exact=True)).to_be_checked()
+    expect(page.get_by_role("searchbox", name=other_text["what"])).to_have_value("")
+    visit.assert_no_address_has(text["query"])
+
+
 def test_a_place_that_cannot_be_found_says_so(visit: Visit) -> None:
     page, text = visit.page, visit.text
     visit.open(visit.url())

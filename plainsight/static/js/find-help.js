@@ -6,7 +6,8 @@
      the POST with a redirect to it), which can be copied, bookmarked or reloaded; a
      search with words gets the plain address of the form, never the words. The address
      replaces the current history entry (no entry is added) and carries no state (null):
-     nothing typed is stored, in the history or anywhere else (no local storage).
+     nothing typed is stored, in the history or anywhere else (no local storage). The
+     links to the other languages are taken from the answer too (its filters, no words).
    - "Copy link" and "Print" buttons (hidden until this file runs). */
 (function () {
   "use strict";
@@ -28,6 +29,13 @@
     main.replaceChildren.apply(main, Array.prototype.map.call(fresh.childNodes, function (node) {
       return document.importNode(node, true);
     }));
+    // The other languages' links: to these filters (the server leaves out the words).
+    var languages = doc.querySelector("nav.languages");
+    var shown = document.querySelector("nav.languages");
+    if (languages && shown) {
+      shown.replaceChildren.apply(shown, Array.prototype.map.call(languages.childNodes,
+        function (node) { return document.importNode(node, true); }));
+    }
     var heading = document.getElementById("results-heading") ||
       main.querySelector("[role=alert]") || main.querySelector("h1");
     if (heading) {
