@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from plainsight.audit.services import audit_record
 from plainsight.directory import models as directory
 from plainsight.directory.search.services import search_index_services
+from plainsight.directory.services import directory_record_delete
 from plainsight.directory.upkeep import permissions
 from plainsight.directory.upkeep.models import (
     ProblemKind,
@@ -139,7 +140,10 @@ def _refuse_if_changed(record: Any, unchanged_since: dt.datetime | None, message
 
 
 def _save_children(
-    service: directory.Service, phones: list[PhoneData], schedules: list[ScheduleData]
+    actor: Any,
+    service: directory.Service,
+    phones: list[PhoneData],
+    schedules: list[ScheduleData],
 ) -> None:
     owned_phones = {p.pk: p for p in service.phones.all()}
     for item in phones:
@@ -147,7 +151,7 @@ def _save_children(
             raise PermissionDenied("phone of another record")
         if item.delete:
             if item.id is not None:
-                owned_phones[item.id].delete()
+                directory_record_delete(actor=actor, instance=owned_phones[item.id])
             continue
         phone = owned_phones[item.id] if item.id is not None else directory.Phone(service=service)
         phone.number = item.number
@@ -164,7 +168,7 @@ def _save_children(
             raise PermissionDenied("schedule of another record")
         if entry.delete:
             if entry.id is not None:
-                owned_schedules[entry.id].delete()
+                directory_record_delete(actor=actor, instance=owned_schedules[entry.id])
             continue
         schedule = (
             owned_schedules[entry.id]
@@ -220,7 +224,7 @@ def service_update(
         service.last_modified = timezone.now()
         service.full_clean()
         service.save()
-        _save_children(service, phones or [], schedules or [])
+        _save_children(actor, service, phones or [], schedules or [])
         audit_record(
             actor=actor,
             action="directory.service.updated",
@@ -273,7 +277,8 @@ def location_update(
         location.save()
         shown = location.addresses.order_by("pk").first()
         if address is None and shown is not None:
-            shown.delete()
+            # With the terms and history that point at it by id.
+            directory_record_delete(actor=actor, instance=shown)
         elif address is not None and address is not _UNSET:
             row = shown or directory.Address(location=location)
             for field, value in address.__dict__.items():

@@ -193,6 +193,54 @@ def test_a_places_street_address_is_kept_unless_removed(world):
     assert len(events("directory.location.updated")) == 2
 
 
+def test_what_an_edit_removes_takes_its_terms_and_history_along(world):
+    """Attributes and metadata point at rows by id (no foreign key): removing a phone,
+    an hours row or an address must not leave them pointing at nothing (an export would
+    list them, linked to no record)."""
+    term = m.TaxonomyTerm.objects.first() or m.TaxonomyTerm.objects.create(
+        name="Hotline", code="hotline"
+    )
+    old_phone = world.shelter.phones.get()
+    hours = m.Schedule.objects.create(service=world.shelter, freq="WEEKLY", byday="MO")
+    address = world.shelter_location.addresses.get()
+    for row, entity in ((old_phone, "phone"), (hours, "schedule"), (address, "address")):
+        m.Attribute.objects.create(taxonomy_term=term, link_entity=entity, link_id=row.pk)
+        m.Metadata.objects.create(
+            resource_id=row.pk,
+            resource_type=entity,
+            last_action_date=dt.date(2026, 1, 5),
+            last_action_type="update",
+            field_name="description",
+            updated_by="211",
+        )
+    services.service_update(
+        actor=world.alliance_admin,
+        service=world.shelter,
+        changes={},
+        phones=[phone(id=old_phone.pk, delete=True)],
+        schedules=[
+            ScheduleData(
+                id=hours.pk,
+                byday="MO",
+                opens_at=None,
+                closes_at=None,
+                valid_from=None,
+                valid_to=None,
+                description="",
+                iana_timezone="",
+                delete=True,
+            )
+        ],
+    )
+    services.location_update(
+        actor=world.alliance_admin, location=world.shelter_location, changes={}, address=None
+    )
+    removed = [old_phone.pk, hours.pk, address.pk]
+    assert not m.Phone.objects.filter(pk=old_phone.pk).exists()
+    assert not m.Attribute.objects.filter(link_id__in=removed).exists()
+    assert not m.Metadata.objects.filter(resource_id__in=removed).exists()
+
+
 def test_only_coordinators_choose_who_maintains_a_record(world):
     organization = world.legal.organization
     with pytest.raises(PermissionDenied):
