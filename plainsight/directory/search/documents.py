@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from plainsight.directory import models as directory
-from plainsight.directory.search import geo, hours, places, text, vocabulary
+from plainsight.directory.search import geo, hours, places, presentation, text, vocabulary
 from plainsight.directory.search.models import Flag
 from plainsight.directory.search.translations import translated
 
@@ -279,12 +279,14 @@ def _digits(number: str) -> str:
 
 
 def _pick_phone(candidates: list[Any]) -> Any | None:
-    """The number a result card offers: voice lines before fax and the like."""
+    """The number a result card offers to call: voice lines first, then any other the
+    listing page also offers to call (never a text-only line, a fax or a pager: the card
+    says "Call" with a tel: link)."""
     for phone in candidates:
         if _digits(phone.number) and (phone.type or "voice") in {"voice", "cell"}:
             return phone
     for phone in candidates:
-        if _digits(phone.number) and (phone.type or "") not in {"fax", "pager"}:
+        if _digits(phone.number) and (phone.type or "") not in presentation.NOT_FOR_CALLS:
             return phone
     return None
 

@@ -104,6 +104,10 @@ class PhoneLink:
     available_24_7: bool
 
 
+# Phone types that cannot take a call: no "Call" link, on a listing or a result card.
+NOT_FOR_CALLS = frozenset({"text", "fax", "pager"})
+
+
 def phone_link(
     *,
     number: str,
@@ -117,7 +121,7 @@ def phone_link(
     return PhoneLink(
         number=number,
         extension=extension,
-        call_href="" if kind in {"text", "fax", "pager"} else tel_href(number, extension),
+        call_href="" if kind in NOT_FOR_CALLS else tel_href(number, extension),
         text_href=sms_href(number) if takes_text else "",
         label=description,
         outcome=call_outcome_label(outcome),

@@ -488,6 +488,24 @@ def test_one_bed_is_singular_and_an_unknown_unit_keeps_its_name(client, kern):
         assert "1 literas" in html
 
 
+def test_a_card_never_offers_to_call_a_number_that_only_takes_texts(client, kern):
+    """A listing reached only by text message: its card must not say "Call 233733" with
+    a tel: link (the call cannot go through); the listing page offers the text."""
+    from plainsight.directory import models as m
+    from plainsight.directory.search.services import search_index_services
+
+    service_id = uid("service", "nhth")
+    service = m.Service.objects.get(pk=service_id)
+    m.Phone.objects.filter(service=service).exclude(type="text").delete()
+    m.Phone.objects.filter(organization_id=service.organization_id).delete()
+    search_index_services(service_ids=[service_id])
+    html = client.post(FIND_HELP, {"q": "trafficking hotline"}).content.decode()
+    card = _card_html(html, service_url("nhth"))
+    assert "tel:" not in card and "Call 233733" not in card, card
+    listing = client.get(service_url("nhth")).content.decode()
+    assert 'href="sms:233733"' in listing and 'href="tel:233733"' not in listing
+
+
 # --- The markup the page promises (labels, ids, errors, cards) -----------------------
 
 
