@@ -12,7 +12,7 @@ from plainsight.core.forms import inline_renderer
 from plainsight.directory.search import bulk, presentation, text
 from plainsight.directory.search.engine import MAX_PAGES, SearchRequest
 from plainsight.directory.search.models import FacetKind
-from plainsight.directory.search.places import Place, find_place
+from plainsight.directory.search.places import Place, county_name, places_named
 
 RADIUS_CHOICES = [
     ("5", gettext_lazy("5 miles")),
@@ -100,6 +100,28 @@ def facet_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str,
     return category_choices, [("", _("Any language")), *languages]
 
 
+def _ambiguous(found: list[Place]) -> forms.ValidationError:
+    """Several places have the name typed: which one (a point between them is none)."""
+    name = found[0].label
+    if all(place.kind == "city" for place in found):
+        choices = "; ".join(
+            f"{place.label}, " + _("%(county)s County") % {"county": county_name(place.county_fips)}
+            for place in found
+        )
+        return forms.ValidationError(
+            _(
+                "More than one place is called %(name)s. Enter its ZIP code, or its name "
+                "and county as one of these: %(choices)s."
+            )
+            % {"name": name, "choices": choices},
+            code="ambiguous_place",
+        )
+    return forms.ValidationError(
+        _("More than one place is called %(name)s. Enter its ZIP code.") % {"name": name},
+        code="ambiguous_place",
+    )
+
+
 class FindHelpForm(forms.Form):
     # Fields, labels, errors and menus written out in Python, not a template each: see
     # InlineFormRenderer. The markup is Django's own.
@@ -183,7 +205,10 @@ class FindHelpForm(forms.Form):
     def clean_near(self) -> str:
         near = " ".join(str(self.cleaned_data.get("near") or "").split())
         if near:
-            self.place = find_place(near)
+            found = places_named(near)
+            if len(found) > 1:
+                raise _ambiguous(found)
+            self.place = found[0] if found else None
             if self.place is None:
                 raise forms.ValidationError(
                     _(

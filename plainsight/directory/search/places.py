@@ -8,13 +8,14 @@ California table replaces the small Kern stand-in there.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from plainsight.directory.search import text
+from plainsight.directory.search import geo, text
 
 _DATA = Path(__file__).resolve().parent / "data" / "kern_places.csv"
 # A ZIP code at the end, with its +4 written any way ("-1234", " 1234", "1234", "-"),
@@ -122,15 +123,80 @@ def _centroid(rows: list[PlaceRow]) -> tuple[float, float]:
     )
 
 
+# Rows of one name in several counties are one place (a town whose ZIP codes cross a
+# county line) when their counties' parts lie this close; farther apart, they are
+# different places that share a name (Greenfield in Monterey and in Kern County).
+SAME_PLACE_MILES = 30.0
+
+
+def _apart_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    # Flat-earth distance: only compared with tens of miles.
+    north = (a[0] - b[0]) * 69.0
+    east = (a[1] - b[1]) * geo.miles_per_degree_longitude((a[0] + b[0]) / 2)
+    return math.hypot(north, east)
+
+
+def _as_places(rows: list[PlaceRow]) -> list[list[PlaceRow]]:
+    """The rows of one name grouped by the place they are (see SAME_PLACE_MILES)."""
+    by_county: dict[tuple[str, str], list[PlaceRow]] = {}
+    for row in rows:
+        by_county.setdefault((row.state, row.county_fips), []).append(row)
+    groups = list(by_county.values())
+    centres = [_centroid(group) for group in groups]
+    if all(_apart_miles(a, b) <= SAME_PLACE_MILES for a in centres for b in centres):
+        return [rows]
+    return groups
+
+
+def _city(rows: list[PlaceRow]) -> Place:
+    lat, lon = _centroid(rows)
+    first = rows[0]
+    return Place(
+        kind="city",
+        label=first.city,
+        latitude=lat,
+        longitude=lon,
+        state=first.state,
+        county_fips=first.county_fips,
+        city=first.city,
+        zips=tuple(sorted(r.zip for r in rows)),
+    )
+
+
+def _county(rows: list[PlaceRow]) -> Place:
+    lat, lon = _centroid(rows)
+    return Place(
+        kind="county",
+        label=rows[0].county,
+        latitude=lat,
+        longitude=lon,
+        state=rows[0].state,
+        county_fips=rows[0].county_fips,
+    )
+
+
+def _county_slug(name: str) -> str:
+    match = _COUNTY.match(name.strip())
+    return text.slug(match.group(1) if match else name)
+
+
 def find_place(query: str) -> Place | None:
     """A ZIP code ("93301", "93301 1234", "Bakersfield, CA 93301": the code decides), a
-    city ("Bakersfield", "Bakersfield, CA") or a county ("Kern County", "condado de
-    Kern"); None when the table does not know it."""
+    city ("Bakersfield", "Bakersfield, CA", "Greenfield, Kern County") or a county
+    ("Kern County", "condado de Kern"); None when the table does not know it, or when
+    several places have that name (``places_named`` gives them)."""
+    found = places_named(query)
+    return found[0] if len(found) == 1 else None
+
+
+def places_named(query: str) -> list[Place]:
+    """Every place ``query`` may name (see ``find_place``): more than one when a name is
+    shared by places far apart, none when the table does not know it."""
     # Characters nobody sees (zero-width spaces, direction marks) come with pasted text.
     visible = "".join(ch for ch in query if unicodedata.category(ch) != "Cf")
     cleaned = " ".join(visible.split())
     if not cleaned:
-        return None
+        return []
     name = _STATE_SUFFIX.sub("", text.fold(cleaned)).strip()
     zip_match = _ZIP.search(name)
     if zip_match and any(ch.isdigit() for ch in name[: zip_match.start(1)]):
@@ -139,44 +205,35 @@ def find_place(query: str) -> Place | None:
     if zip_match:
         row = tables.by_zip.get(zip_match.group(1))
         if row is None:
-            return None
-        return Place(
-            kind="zip",
-            label=f"{row.zip} ({row.city})",
-            latitude=row.latitude,
-            longitude=row.longitude,
-            state=row.state,
-            county_fips=row.county_fips,
-            city=row.city,
-            zips=(row.zip,),
-        )
+            return []
+        return [
+            Place(
+                kind="zip",
+                label=f"{row.zip} ({row.city})",
+                latitude=row.latitude,
+                longitude=row.longitude,
+                state=row.state,
+                county_fips=row.county_fips,
+                city=row.city,
+                zips=(row.zip,),
+            )
+        ]
     is_county = bool(re.search(r"\bcounty\b|\bcondado\b", name))
     if not is_county:
         rows = tables.by_city.get(text.slug(name))
         if rows:
-            lat, lon = _centroid(rows)
-            first = rows[0]
-            return Place(
-                kind="city",
-                label=first.city,
-                latitude=lat,
-                longitude=lon,
-                state=first.state,
-                county_fips=first.county_fips,
-                city=first.city,
-                zips=tuple(sorted(r.zip for r in rows)),
-            )
-    county_match = _COUNTY.match(name)
-    county_name = county_match.group(1) if county_match else name
-    rows = tables.by_county.get(text.slug(county_name))
+            return [_city(group) for group in _as_places(rows)]
+    if "," in name:
+        # "Greenfield, Kern County": the city of that name in that county.
+        city, county = name.rsplit(",", 1)
+        rows = [
+            row
+            for row in tables.by_city.get(text.slug(city), [])
+            if text.slug(row.county) == _county_slug(county)
+        ]
+        if rows:
+            return [_city(group) for group in _as_places(rows)]
+    rows = tables.by_county.get(_county_slug(name))
     if rows:
-        lat, lon = _centroid(rows)
-        return Place(
-            kind="county",
-            label=rows[0].county,
-            latitude=lat,
-            longitude=lon,
-            state=rows[0].state,
-            county_fips=rows[0].county_fips,
-        )
-    return None
+        return [_county(group) for group in _as_places(rows)]
+    return []

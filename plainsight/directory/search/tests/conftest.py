@@ -15,6 +15,8 @@ import pytest
 
 from plainsight.directory import models as m
 from plainsight.directory.search import models as s
+from plainsight.directory.search import places
+from plainsight.directory.search.places import PlaceRow
 from plainsight.directory.search.services import search_index_rebuild
 from plainsight.directory.search.tests.fixture_directory import (
     FixtureDirectory,
@@ -62,3 +64,23 @@ def kern(django_db_setup: Any, django_db_blocker: Any) -> Iterator[FixtureDirect
     finally:
         with django_db_blocker.unblock():
             wipe_directory()
+
+
+@pytest.fixture
+def greenfields(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A table where two towns far apart are both called Greenfield (as in the full
+    California table: a city in Monterey County, a community in Kern County), and one
+    town has ZIP codes on both sides of a county line; Lake County is in two states."""
+    rows = [
+        PlaceRow("93301", "Bakersfield", "Kern", "06029", "CA", 35.3836, -119.0180),
+        PlaceRow("93927", "Greenfield", "Monterey", "06053", "CA", 36.3208, -121.2438),
+        PlaceRow("93399", "Greenfield", "Kern", "06029", "CA", 35.2583, -119.0043),
+        PlaceRow("93901", "Borderville", "Kern", "06029", "CA", 35.80, -119.30),
+        PlaceRow("93902", "Borderville", "Tulare", "06107", "CA", 35.85, -119.25),
+        PlaceRow("95453", "Lakeport", "Lake", "06033", "CA", 39.04, -122.92),
+        PlaceRow("97630", "Lakeview", "Lake", "41037", "OR", 42.19, -120.35),
+    ]
+    monkeypatch.setattr(places, "load_place_rows", lambda: rows)
+    places._tables.cache_clear()
+    yield
+    places._tables.cache_clear()

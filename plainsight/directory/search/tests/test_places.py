@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from plainsight.directory.search import places
 from plainsight.directory.search.places import find_place
 
 
@@ -61,3 +62,21 @@ def test_area_tokens_cover_the_areas_that_contain_the_place():
     assert place is not None
     tokens = set(place.area_tokens())
     assert {"zanus", "zasca", "zac06029", "zaytehachapi", "zaz93561"} == tokens
+
+
+def test_a_name_two_places_share_is_never_a_point_between_them(greenfields):
+    """Averaged, the two Greenfields are a point 100 miles from either; the search must
+    ask which one is meant instead."""
+    assert find_place("Greenfield") is None
+    assert [(p.county_fips, p.zips) for p in places.places_named("Greenfield")] == [
+        ("06053", ("93927",)),
+        ("06029", ("93399",)),
+    ]
+    kern = find_place("Greenfield, Kern County")
+    assert kern is not None and kern.zips == ("93399",) and kern.county_fips == "06029"
+    for typed in ("greenfield, monterey", "Greenfield, condado de Monterey"):
+        monterey = find_place(typed)
+        assert monterey is not None and monterey.zips == ("93927",), typed
+    # One town across a county line stays one place.
+    border = find_place("Borderville")
+    assert border is not None and border.zips == ("93901", "93902")

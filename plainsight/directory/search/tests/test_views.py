@@ -264,6 +264,37 @@ def test_an_unknown_place_gets_a_clear_message(client, kern):
     assert "services found" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "message", "county_message"),
+    [
+        (
+            "en",
+            "More than one place is called Greenfield. Enter its ZIP code, or its name and "
+            "county as one of these: Greenfield, Monterey County; Greenfield, Kern County.",
+            "More than one place is called Lake. Enter its ZIP code.",
+        ),
+        (
+            "es",
+            "Hay más de un lugar llamado Greenfield. Escriba su código postal, o su nombre y "
+            "condado como uno de estos: Greenfield, Condado de Monterey; Greenfield, Condado "
+            "de Kern.",
+            "Hay más de un lugar llamado Lake. Escriba su código postal.",
+        ),
+    ],
+)
+def test_a_name_two_places_share_asks_which_one(
+    client, kern, greenfields, language, message, county_message
+):
+    url = f"/{language}/find-help/"
+    html = client.post(url, {"q": "food", "near": "Greenfield"}).content.decode()
+    assert message in html
+    assert 'id="results-heading"' not in html
+    html = client.post(url, {"q": "food", "near": "Lake County"}).content.decode()
+    assert county_message in html
+    chosen = client.post(url, {"q": "food", "near": "Greenfield, Condado de Kern"})
+    assert 'id="results-heading"' in chosen.content.decode()
+
+
 def test_serves_my_area_needs_a_place(client, kern):
     html = client.post(FIND_HELP, {"q": "food", "serves_area": "on"}).content.decode()
     assert "Enter your ZIP code or city to see the services that serve your area." in html
