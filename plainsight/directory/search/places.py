@@ -198,11 +198,14 @@ def places_named(query: str) -> list[Place]:
     if not cleaned:
         return []
     name = _STATE_SUFFIX.sub("", text.fold(cleaned)).strip()
-    zip_match = _ZIP.search(name)
-    if zip_match and any(ch.isdigit() for ch in name[: zip_match.start(1)]):
-        zip_match = None  # more numbers before it: not a ZIP code
     tables = _tables()
+    zip_match = _ZIP.search(name)
     if zip_match:
+        # Before a ZIP code, only a city or a state ("Bakersfield, CA 93301"): other
+        # words are no place (and would travel to the filters' address with it).
+        before = _STATE_SUFFIX.sub("", name[: zip_match.start(1)].strip(" ,")).strip(" ,")
+        if before and text.slug(before) not in tables.by_city:
+            return []
         row = tables.by_zip.get(zip_match.group(1))
         if row is None:
             return []

@@ -295,6 +295,15 @@ def test_a_name_two_places_share_asks_which_one(
     assert 'id="results-heading"' in chosen.content.decode()
 
 
+@pytest.mark.parametrize("near", ["shelter 93301", "abogado, CA 93301"])
+def test_words_typed_with_a_zip_code_are_not_taken_for_a_place(client, kern, near):
+    """Only a city or state may come before a ZIP code ("Bakersfield, CA 93301"): other
+    words are not a place, and must not travel to the filters' address."""
+    response = client.post(FIND_HELP, {"q": "", "near": near})
+    assert response.status_code == 200 and "Location" not in response.headers
+    assert "We could not find this place." in response.content.decode()
+
+
 def test_serves_my_area_needs_a_place(client, kern):
     html = client.post(FIND_HELP, {"q": "food", "serves_area": "on"}).content.decode()
     assert "Enter your ZIP code or city to see the services that serve your area." in html
