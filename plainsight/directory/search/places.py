@@ -21,7 +21,8 @@ _DATA = Path(__file__).resolve().parent / "data" / "kern_places.csv"
 # A ZIP code at the end, with its +4 written any way ("-1234", " 1234", "1234", "-"),
 # after a city or state if any ("CA 93301", "Bakersfield, CA 93301").
 _ZIP = re.compile(r"(?:^|[^\w-])(\d{5})(?:\s*-\s*(?:\d{4})?|\s*\d{4})?$", re.ASCII)
-_STATE_SUFFIX = re.compile(r",?\s*(ca|calif|california)\.?$")
+# The state after a place, as a word of its own: "Santa Monica" does not end in "CA".
+_STATE_SUFFIX = re.compile(r"(?:^|[\s,]+)(ca|calif|california)\.?$")
 _COUNTY = re.compile(r"^(?:(?:the\s+)?county\s+of\s+|condado\s+de\s+)?(.+?)(?:\s+county)?$")
 
 

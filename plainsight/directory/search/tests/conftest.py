@@ -67,10 +67,11 @@ def kern(django_db_setup: Any, django_db_blocker: Any) -> Iterator[FixtureDirect
 
 
 @pytest.fixture
-def greenfields(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A table where two towns far apart are both called Greenfield (as in the full
-    California table: a city in Monterey County, a community in Kern County), and one
-    town has ZIP codes on both sides of a county line; Lake County is in two states."""
+def california_places(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A stand-in for the full California table with what the Kern one lacks: two towns
+    far apart both called Greenfield (a city in Monterey County, a community in Kern
+    County), a town with ZIP codes on both sides of a county line, Lake County in two
+    states, and cities whose names end in "ca" like the state's abbreviation."""
     rows = [
         PlaceRow("93301", "Bakersfield", "Kern", "06029", "CA", 35.3836, -119.0180),
         PlaceRow("93927", "Greenfield", "Monterey", "06053", "CA", 36.3208, -121.2438),
@@ -79,6 +80,9 @@ def greenfields(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         PlaceRow("93902", "Borderville", "Tulare", "06107", "CA", 35.85, -119.25),
         PlaceRow("95453", "Lakeport", "Lake", "06033", "CA", 39.04, -122.92),
         PlaceRow("97630", "Lakeview", "Lake", "41037", "OR", 42.19, -120.35),
+        PlaceRow("90401", "Santa Monica", "Los Angeles", "06037", "CA", 34.0158, -118.4925),
+        PlaceRow("94044", "Pacifica", "San Mateo", "06081", "CA", 37.6138, -122.4869),
+        PlaceRow("92254", "Mecca", "Riverside", "06065", "CA", 33.5717, -116.0775),
     ]
     monkeypatch.setattr(places, "load_place_rows", lambda: rows)
     places._tables.cache_clear()

@@ -6,6 +6,7 @@ import pytest
 
 from plainsight.directory.search import places
 from plainsight.directory.search.places import find_place
+from plainsight.directory.search.text import slug
 
 
 def test_zip_codes():
@@ -64,7 +65,7 @@ def test_area_tokens_cover_the_areas_that_contain_the_place():
     assert {"zanus", "zasca", "zac06029", "zaytehachapi", "zaz93561"} == tokens
 
 
-def test_a_name_two_places_share_is_never_a_point_between_them(greenfields):
+def test_a_name_two_places_share_is_never_a_point_between_them(california_places):
     """Averaged, the two Greenfields are a point 100 miles from either; the search must
     ask which one is meant instead."""
     assert find_place("Greenfield") is None
@@ -80,3 +81,12 @@ def test_a_name_two_places_share_is_never_a_point_between_them(greenfields):
     # One town across a county line stays one place.
     border = find_place("Borderville")
     assert border is not None and border.zips == ("93901", "93902")
+
+
+@pytest.mark.parametrize(
+    "typed", ["Santa Monica", "santa monica, CA", "Pacifica", "Pacifica California", "Mecca"]
+)
+def test_a_city_whose_name_ends_like_the_state_abbreviation(california_places, typed):
+    place = find_place(typed)
+    assert place is not None and place.kind == "city", typed
+    assert slug(place.label) == slug(typed.split(",")[0].replace("California", ""))

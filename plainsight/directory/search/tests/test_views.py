@@ -283,7 +283,7 @@ def test_an_unknown_place_gets_a_clear_message(client, kern):
     ],
 )
 def test_a_name_two_places_share_asks_which_one(
-    client, kern, greenfields, language, message, county_message
+    client, kern, california_places, language, message, county_message
 ):
     url = f"/{language}/find-help/"
     html = client.post(url, {"q": "food", "near": "Greenfield"}).content.decode()
