@@ -77,6 +77,7 @@ TEXT: dict[str, dict[str, str]] = {
         "new_search": "New search",
         "quick_exit": "Quick exit",
         "unknown_place": "We could not find this place.",
+        "not_sent": "Your search was not sent.",
         SHELTER: "Alliance emergency shelter",
         DESERT_SHELTER: "Women's Center-High Desert shelter",
         TRANSITIONAL: "Alliance transitional housing",
@@ -115,6 +116,7 @@ TEXT: dict[str, dict[str, str]] = {
         "new_search": "Nueva búsqueda",
         "quick_exit": "Salida rápida",
         "unknown_place": "No encontramos ese lugar.",
+        "not_sent": "Su búsqueda no se envió.",
         SHELTER: "Refugio de emergencia de Alliance",
         DESERT_SHELTER: "Refugio del Women's Center-High Desert",
         TRANSITIONAL: "Vivienda de transición de Alliance",
@@ -391,6 +393,23 @@ def test_the_other_language_keeps_the_filters_and_never_the_words(visit: Visit) 
     expect(page.get_by_label(other_text["near"])).to_have_value("93301")
     expect(page.get_by_label(other_text["free"], exact=True)).to_be_checked()
     expect(page.get_by_role("searchbox", name=other_text["what"])).to_have_value("")
+    visit.assert_no_address_has(text["query"])
+
+
+def test_a_search_whose_cookie_is_gone_is_kept_to_send_again(visit: Visit) -> None:
+    """The cookie the form's token needs was cleared (or expired) while the page was
+    open: the search is shown again, filled in, with a message; Search then works."""
+    page, text = visit.page, visit.text
+    visit.open(visit.url())
+    page.context.clear_cookies()
+    visit.submit(text["query"], near="93301", free=True)
+    expect(page.locator("main [role=alert]")).to_contain_text(text["not_sent"])
+    expect(visit.search_box).to_have_value(text["query"])
+    expect(page.get_by_label(text["near"])).to_have_value("93301")
+    expect(page.get_by_label(text["free"], exact=True)).to_be_checked()
+    expect(page.get_by_role("link", name=text["quick_exit"])).to_be_visible()
+    visit.search(text["query"], near="93301", free=True)
+    assert text[SHELTER] in visit.result_names()
     visit.assert_no_address_has(text["query"])
 
 
