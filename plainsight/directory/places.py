@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,13 +33,6 @@ class Place:
     longitude: float
 
 
-def normalize_name(value: str) -> str:
-    """Case-, accent- and space-insensitive key ("San José " → "san jose")."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().split())
-
-
 @cache
 def _zips() -> dict[str, Place]:
     with (DATA_DIR / "ca_zip_centroids.csv").open(encoding="utf-8", newline="") as handle:
@@ -58,29 +50,6 @@ def _zips() -> dict[str, Place]:
         }
 
 
-@cache
-def _cities() -> dict[str, list[Place]]:
-    cities: dict[str, list[Place]] = {}
-    sizes: dict[Place, int] = {}
-    with (DATA_DIR / "ca_city_centroids.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            place = Place(
-                kind="city",
-                code=row["city"],
-                city=row["city"],
-                county=row["county"],
-                county_fips=row["county_fips"],
-                latitude=float(row["latitude"]),
-                longitude=float(row["longitude"]),
-            )
-            sizes[place] = int(row["zip_count"])
-            cities.setdefault(normalize_name(row["city"]), []).append(place)
-    for places in cities.values():
-        # When one name exists in several counties, the larger place first.
-        places.sort(key=lambda p: (-sizes[p], p.county))
-    return cities
-
-
 def zip_centroid(code: str) -> Place | None:
     """The centroid of a California ZIP code: exactly "93301" or "93301-1234"."""
     if not ZIP_CODE.fullmatch(code):
@@ -88,29 +57,8 @@ def zip_centroid(code: str) -> Place | None:
     return _zips().get(code[:5])
 
 
-def city_centroids(name: str) -> list[Place]:
-    """Every California city of that name (usually one), the largest first."""
-    return list(_cities().get(normalize_name(name), []))
-
-
-def place_lookup(text: str) -> Place | None:
-    """A ZIP code or a city name typed by a person, or None if unknown."""
-    text = text.strip()
-    if not text:
-        return None
-    if text[:5].isdigit():
-        return zip_centroid(text[:5])  # what follows it ("93301 Bakersfield") adds nothing
-    name = text.split(",")[0]
-    places = city_centroids(name)
-    return places[0] if places else None
-
-
 def all_zips() -> list[Place]:
     return list(_zips().values())
-
-
-def all_cities() -> list[Place]:
-    return [place for places in _cities().values() for place in places]
 
 
 def valid_coordinates(latitude: float | None, longitude: float | None) -> bool:
