@@ -230,7 +230,7 @@ def analyze_text(value: str, language: str) -> tuple[frozenset[str], frozenset[s
     found: set[str] = set()
     spelled: set[str] = set()
     for word in text.text_words(value):
-        found.update(text.word_tokens(word, language))
+        found.update(text.listing_word_tokens(word, language))
         folded = text.spelling_word(word)
         if folded:
             spelled.add(folded)

@@ -129,20 +129,21 @@ def _corrections(words: list[str]) -> dict[str, list[str]]:
 FIELD_WEIGHTS = {"name": 10.0, "category": 7.0, "organization": 4.0, "text": 2.0}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _CountsCache:
-    """Token counts of one version of the index (they change only with it)."""
+    """The counts of every token of one version of the index (they change only with it).
+
+    Read whole, once per version, rather than token by token as searches ask: what a
+    process keeps between searches then depends on the listings alone, never on which
+    words or places visitors searched for (test_privacy.py). One statement per change
+    of the index, and none per search."""
 
     version: Hashable
-    # token → (documents having it, weight of its best field); None: no document has it
-    tokens: dict[str, tuple[int, float] | None] = field(default_factory=dict)
+    # token → (documents having it, weight of its best field)
+    tokens: dict[str, tuple[int, float]]
 
 
-# Every search reads the index's state first; counts read at that version hold until
-# the next. One cache object per version, swapped whole, so that a thread still
-# filling the previous one never mixes versions. Bounded: emptied when full.
-_counts_cache = _CountsCache(version=None)
-COUNTS_CACHE_SIZE = 50_000
+_counts_cache = _CountsCache(version=None, tokens={})
 
 
 def _best_field(in_name: int, in_category: int, in_organization: int) -> float:
@@ -155,15 +156,17 @@ def _best_field(in_name: int, in_category: int, in_organization: int) -> float:
     return FIELD_WEIGHTS["text"]
 
 
-def _read_counts(tokens: set[str]) -> dict[str, tuple[int, float]]:
-    wanted = sorted(tokens)
-    rows = bulk.select(
-        "SELECT token, document_count, name_count, category_count, organization_count"  # noqa: S608
-        " FROM directory_search_searchtoken"
-        f" WHERE document_count > 0 AND token IN ({bulk.placeholders(len(wanted))})",
-        wanted,
+def _read_counts(tokens: set[str] | None) -> dict[str, tuple[int, float]]:
+    """The counts of ``tokens`` (None: of every token) that some document has."""
+    sql = (
+        "SELECT token, document_count, name_count, category_count, organization_count"
+        " FROM directory_search_searchtoken WHERE document_count > 0"
     )
-    return {row[0]: (row[1], _best_field(*row[2:])) for row in rows}
+    params: list[str] = []
+    if tokens is not None:
+        params = sorted(tokens)
+        sql += f" AND token IN ({bulk.placeholders(len(params))})"
+    return {row[0]: (row[1], _best_field(*row[2:])) for row in bulk.select(sql, params)}
 
 
 def _frequencies(
@@ -172,8 +175,8 @@ def _frequencies(
     """Token → number of documents having it (tokens the index does not have are left
     out); ``best_field`` receives the weight of the best field any document has it in.
 
-    With ``index_version`` (the index state the search read), counts already read at
-    that version are not read again.
+    With ``index_version`` (the index state the search read), from the counts of that
+    version kept in memory; without, read now.
     """
     global _counts_cache
     if not tokens:
@@ -182,14 +185,10 @@ def _frequencies(
         found = _read_counts(tokens)
     else:
         cache = _counts_cache
-        if cache.version != index_version or len(cache.tokens) > COUNTS_CACHE_SIZE:
-            cache = _counts_cache = _CountsCache(version=index_version)
-        missing = tokens.difference(cache.tokens)
-        if missing:
-            read = _read_counts(missing)
-            for token in missing:
-                cache.tokens[token] = read.get(token)
-        found = {t: known for t in tokens if (known := cache.tokens[t]) is not None}
+        if cache.version != index_version:
+            # Swapped whole: a thread still reading the old one never mixes versions.
+            cache = _counts_cache = _CountsCache(index_version, _read_counts(None))
+        found = {t: cache.tokens[t] for t in tokens.intersection(cache.tokens)}
     for token, (_count, weight) in found.items():
         best_field[token] = weight
     return {token: count for token, (count, _weight) in found.items()}

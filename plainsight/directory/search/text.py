@@ -24,8 +24,14 @@ MAX_WORD_LENGTH = 40
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
-_ENGLISH = snowballstemmer.stemmer("english")
-_SPANISH = snowballstemmer.stemmer("spanish")
+
+
+def _stem(language: str, word: str) -> str:
+    # A new stemmer for every word (0.5 µs): a stemmer keeps the last word it was given,
+    # so a shared one would hold a visitor's word until the next search, and one
+    # shared between threads could mix two words.
+    return snowballstemmer.stemmer(language).stemWord(word)
+
 
 # Function words that carry no meaning in a listing or a query.
 STOPWORDS_EN = frozenset(
@@ -210,7 +216,6 @@ REQUEST_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case without accents: ``Inmigración`` → ``inmigracion``."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -229,16 +234,14 @@ def _ascii(token: str) -> str:
     return "x" + token.encode("utf-8").hex()
 
 
-@lru_cache(maxsize=200_000)
 def english_tokens(word: str) -> tuple[str, ...]:
     folded = fold(word)
-    return (_ascii(fold(_ENGLISH.stemWord(folded))),)
+    return (_ascii(fold(_stem("english", folded))),)
 
 
-@lru_cache(maxsize=200_000)
 def spanish_tokens(word: str) -> tuple[str, ...]:
-    as_written = _ascii(fold(_SPANISH.stemWord(word)))
-    without_accents = _ascii(fold(_SPANISH.stemWord(fold(word))))
+    as_written = _ascii(fold(_stem("spanish", word)))
+    without_accents = _ascii(fold(_stem("spanish", fold(word))))
     if as_written == without_accents:
         return (as_written,)
     return (as_written, without_accents)
@@ -255,6 +258,12 @@ def word_tokens(word: str, language: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# Nothing a visitor types may stay in this process after their search: the functions
+# above keep no cache, and queries call them. Listing text (indexing meets the same
+# words again and again) goes through this cache instead.
+listing_word_tokens = lru_cache(maxsize=200_000)(word_tokens)
+
+
 def is_stopword(word: str) -> bool:
     return fold(word) in STOPWORDS
 
@@ -267,7 +276,7 @@ def text_words(text: str) -> list[str]:
 def text_tokens(text: str, language: str) -> set[str]:
     tokens: set[str] = set()
     for word in text_words(text):
-        tokens.update(word_tokens(word, language))
+        tokens.update(listing_word_tokens(word, language))
     return tokens
 
 
