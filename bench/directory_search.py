@@ -10,7 +10,8 @@ builds the search index, then times a mix of typical public searches — words +
 distance from a ZIP code + two filters — through ``engine.search``, the function the
 page calls. The same searches then run the way reference directory implementations
 search: SQL ``LIKE '%word%'`` on name and description, the same filters as plain SQL,
-and a great-circle distance computed in SQL for every row, sorted by distance. Then a
+and a great-circle distance computed in SQL for every row, sorted by distance; with the
+count of matches a pager needs, as they run it (``_reference_sql``). Then a
 whole results page goes through Django's test client (wall-clock and CPU time, after a
 few pages that load the templates; compressed size), and memory is reported
 (tracemalloc peak while searching, ru_maxrss of the process).
@@ -124,8 +125,16 @@ def _percentiles(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
-def _reference_sql(query: Query, categories: dict[str, str]) -> tuple[str, list[Any]]:
-    """How reference directories search: LIKE + a great-circle distance for every row."""
+def _reference_sql(query: Query, categories: dict[str, str]) -> tuple[str, str, list[Any]]:
+    """How reference directories search: LIKE + a great-circle distance for every row.
+
+    Two statements, as they run them: the page (20 nearest matches) and the number of
+    matches for the pager. ORServices (sarapis/orservices, ``ExploreController`` and
+    ``ServiceController``: ``3959 * acos(...) AS distance``, ``'like', '%'.$find.'%'``,
+    then ``->count()`` and ``->paginate()``) and Ohana API (codeforamerica/ohana-api:
+    Kaminari's ``total_count`` in its ``X-Total-Count`` header) both count. Returns
+    (page SQL, count SQL, parameters of both).
+    """
     from django.db import connection
 
     params: list[Any] = [query.latitude, query.longitude, query.latitude]
@@ -174,16 +183,17 @@ def _reference_sql(query: Query, categories: dict[str, str]) -> tuple[str, list[
             " AND h.byday LIKE %s AND h.opens_at <= %s AND h.closes_at > %s))"
         )
         params += ["%TU%", "10:00:00", "10:00:00"]
-    sql = (
+    found = (
         f"SELECT * FROM (SELECT s.id, s.name, {distance} AS distance"  # noqa: S608
         " FROM directory_service s"
         " JOIN directory_serviceatlocation sal ON sal.service_id = s.id"
         " JOIN directory_location l ON l.id = sal.location_id"
         f" WHERE {' AND '.join(where)}) found"
-        " WHERE distance <= %s ORDER BY distance LIMIT 20"
+        " WHERE distance <= %s"
     )
     params.append(query.radius)
-    return sql, params
+    count = f"SELECT COUNT(*) FROM ({found}) matches"  # noqa: S608
+    return f"{found} ORDER BY distance LIMIT 20", count, params
 
 
 def _time_searches(
@@ -205,18 +215,26 @@ def _time_searches(
     return samples, cpu, found
 
 
-def _time_reference(queries: list[Query], categories: dict[str, str]) -> list[float]:
+def _time_reference(
+    queries: list[Query], categories: dict[str, str]
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per reference search: its page statement alone, and page + count."""
     from django.db import connection
 
-    samples = []
+    pages, searches = [], []
     with connection.cursor() as cursor:
         for query in queries:
-            sql, params = _reference_sql(query, categories)
+            page_sql, count_sql, params = _reference_sql(query, categories)
             started = time.perf_counter()
-            cursor.execute(sql, params)
+            cursor.execute(page_sql, params)
             cursor.fetchall()
-            samples.append((time.perf_counter() - started) * 1000)
-    return samples
+            paged = time.perf_counter()
+            cursor.execute(count_sql, params)
+            cursor.fetchone()
+            ended = time.perf_counter()
+            pages.append((paged - started) * 1000)
+            searches.append((ended - started) * 1000)
+    return pages, searches
 
 
 def _page(queries: list[Query]) -> tuple[list[float], list[float], int, int, int]:
@@ -285,15 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     tracemalloc.stop()
 
     reference_queries = queries[: args.reference_queries]
-    reference = _time_reference(reference_queries, categories)
+    page_only, reference = _time_reference(reference_queries, categories)
     mine = samples[: len(reference)]
     r50, r95, rmax = _percentiles(reference)
+    o50, o95, _ = _percentiles(page_only)
     m50, m95, _ = _percentiles(mine)
     print(
-        f"  reference search (LIKE + great-circle over every row), {len(reference)} queries:"
+        f"  reference search (LIKE + great-circle over every row; the page and the count"
+        f" of matches, as paged reference directories run it), {len(reference)} queries:"
         f" p50 {r50:.1f} ms, p95 {r95:.1f} ms, max {rmax:.1f} ms"
+        f" (its page statement alone: p50 {o50:.1f} ms, p95 {o95:.1f} ms)"
     )
-    print(f"  speed-up on the same queries: x{r50 / m50:.0f} (p50), x{r95 / m95:.0f} (p95)")
+    print(
+        f"  speed-up on the same queries: x{r50 / m50:.0f} (p50), x{r95 / m95:.0f} (p95);"
+        f" against the page statement alone x{o50 / m50:.0f} (p50), x{o95 / m95:.0f} (p95)"
+    )
 
     page_samples, page_cpu, html_size, html_gzip, css_gzip = _page(queries[: args.pages])
     g50, g95, _ = _percentiles(page_samples)
@@ -312,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     target = 20 if args.services <= 100_000 else 50
     verdicts = [
         f"p95 <= {target} ms: {'yes' if p95 <= target else 'NO'}",
-        f"speed-up >= 20x: {'yes' if r50 / m50 >= 20 else 'NO'}",
+        f"speed-up >= 20x: {'yes' if r50 / m50 >= 20 else 'NO'}"
+        f" (against the page statement alone: {'yes' if o50 / m50 >= 20 else 'NO'})",
         f"page <= 40 KB: {'yes' if html_gzip + css_gzip <= 40 * 1024 else 'NO'}",
     ]
     print("  targets: " + "; ".join(verdicts))
