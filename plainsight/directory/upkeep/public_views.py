@@ -70,6 +70,32 @@ def report_problem(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _report_refused(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """The form again after the forgery check refused it (core.views.csrf_failure),
+    most often because its cookie expired or was cleared while the person wrote:
+    nothing is sent, and what they wrote stays in the form, with a fresh token."""
+    service = _service(service_id)
+    form = ProblemReportForm(request.POST)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Your report was not sent. What you wrote is still here: press Send report "
+            "again. If this happens every time, allow cookies for this site: this form "
+            "needs one."
+        ),
+    )
+    return render(
+        request,
+        "directory_upkeep/report.html",
+        {"service": service, "name": _name(service), "form": form},
+        status=403,
+    )
+
+
+report_problem.csrf_failure = _report_refused  # type: ignore[attr-defined]
+
+
 @require_safe
 def report_thanks(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = _service(service_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from plainsight.accounts.tests.factories import enrol_totp, has_totp
 from plainsight.audit.models import AuditEvent
@@ -372,3 +374,34 @@ def test_too_many_reports_get_a_kind_message(world, client):
 def test_the_report_form_is_protected_against_forged_requests(world):
     client = Client(enforce_csrf_checks=True)
     assert client.post(report_url(world.shelter), {"kind": "phone"}).status_code == 403
+    assert not ProblemReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Your report was not sent."), ("es", "Su reporte no se envió.")],
+)
+def test_a_report_refused_by_the_forgery_check_keeps_what_was_written(world, language, message):
+    """No cookie (expired or cleared while the person wrote): the form again, in the
+    page's language, with quick exit, what they wrote and a fresh token, so that
+    sending again works; never Django's technical page, and nothing stored."""
+    client = Client(enforce_csrf_checks=True)
+    with translation.override(language):
+        path = report_url(world.shelter)
+    written = "The number rings <b>nowhere</b> & nobody answers."
+    response = client.post(path, {"kind": "phone", "details": written})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "CSRF" not in html
+    assert f'<html lang="{language}">' in html and "data-quick-exit" in html
+    assert message in html
+    assert escape(written) in html
+    assert re.search(r'<input type="radio" name="kind" value="phone"[^>]*checked', html)
+    assert not ProblemReport.objects.exists()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None
+    again = client.post(
+        path, {"kind": "phone", "details": written, "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert again.status_code == 303
+    assert ProblemReport.objects.get().details == written
