@@ -99,3 +99,13 @@ def test_a_search_keeps_only_listing_words_in_its_caches(kern) -> None:
     assert text.listing_word_tokens.cache_info().currsize == before
     assert not hasattr(text.fold, "cache_info")
     assert not hasattr(text.word_tokens, "cache_info")
+
+
+def test_the_words_of_an_api_search_are_not_kept_after_it(kern) -> None:
+    word = _made_up_word()
+    for path in ("/api/hsds/services", "/api/hsds/organizations", "/api/hsds/taxonomy_terms"):
+        response = Client().get(path, {"search": f"legal {word.upper()}"})
+        assert response.status_code == 200, response.content
+        del response
+
+    assert _strings_holding(word) == []
