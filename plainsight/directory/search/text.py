@@ -241,7 +241,10 @@ def english_tokens(word: str) -> tuple[str, ...]:
 
 def spanish_tokens(word: str) -> tuple[str, ...]:
     as_written = _ascii(fold(_stem("spanish", word)))
-    without_accents = _ascii(fold(_stem("spanish", fold(word))))
+    plain = fold(word)
+    if plain == word:  # nothing to fold: the second stem would be the same
+        return (as_written,)
+    without_accents = _ascii(fold(_stem("spanish", plain)))
     if as_written == without_accents:
         return (as_written,)
     return (as_written, without_accents)
