@@ -212,6 +212,10 @@ class PhoneForm(forms.Form):
         )
 
 
+# What an hours row says; all of them cleared, the row is removed (ScheduleForm.emptied).
+SCHEDULE_CONTENT_FIELDS = ("days", "opens_at", "closes_at", "valid_from", "valid_to", "description")
+
+
 class ScheduleForm(forms.Form):
     id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     days = forms.MultipleChoiceField(
@@ -260,6 +264,20 @@ class ScheduleForm(forms.Form):
             self.add_error("iana_timezone", _("Unknown time zone."))
         return cleaned
 
+    def emptied(self) -> bool:
+        """Whether this is an existing row whose every field was cleared: it is then
+        removed, as if Remove were ticked (people clear a row to remove it).
+
+        The time zone does not count: alone it says nothing (it only qualifies the
+        times). A row shown without content is never removed this way: it may hold
+        what this form does not show (a link, days of the month)."""
+        data = self.cleaned_data
+        return (
+            bool(data.get("id"))
+            and any(self.initial.get(field) for field in SCHEDULE_CONTENT_FIELDS)
+            and not any(data.get(field) for field in SCHEDULE_CONTENT_FIELDS)
+        )
+
     def to_data(self) -> ScheduleData | None:
         data = self.cleaned_data
         if not data or (not data.get("days") and not data.get("id")):
@@ -274,7 +292,7 @@ class ScheduleForm(forms.Form):
             valid_to=data.get("valid_to"),
             description=data.get("description") or "",
             iana_timezone=data.get("iana_timezone") or "",
-            delete=bool(data.get("DELETE")),
+            delete=bool(data.get("DELETE")) or self.emptied(),
         )
 
 

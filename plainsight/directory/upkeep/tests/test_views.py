@@ -181,6 +181,84 @@ def test_a_save_never_undoes_one_made_after_the_form_was_opened(world):
     assert (world.shelter.name, world.shelter.description) == ("Safe Shelter", "Beds for women.")
 
 
+def _hours_of_shelter(world, **fields) -> m.Schedule:
+    values: dict[str, Any] = {
+        "freq": "WEEKLY",
+        "byday": "MO,TU",
+        "opens_at": dt.time(9),
+        "closes_at": dt.time(17),
+        "valid_from": dt.date(2026, 1, 1),
+        "valid_to": dt.date(2026, 12, 31),
+        "description": "Walk in",
+        "iana_timezone": "America/Los_Angeles",
+    }
+    values.update(fields)
+    return m.Schedule.objects.create(service=world.shelter, **values)
+
+
+@pytest.mark.parametrize("time_zone", ["", "America/Los_Angeles"])
+def test_an_hours_row_emptied_without_ticking_remove_is_removed(world, time_zone):
+    """Clearing a row is how people remove it; the time zone left chosen does not keep it
+    (it only qualifies times that are no longer there)."""
+    hours = _hours_of_shelter(world)
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    assert shown["hours-0-id"] == str(hours.pk) and "hours-1-id" not in shown  # + a blank row
+    emptied = {k: v for k, v in shown.items() if not k.startswith("hours-0-")}
+    emptied.update({"hours-0-id": str(hours.pk), "hours-0-iana_timezone": time_zone})
+    assert client.post(path, emptied).status_code == 302
+    assert not world.shelter.schedules.exists()  # and the blank row added none
+    removed = AuditEvent.objects.get(action="directory.schedule_deleted")
+    assert removed.target_id == str(hours.pk)
+
+
+@pytest.mark.parametrize(
+    "cleared",
+    [
+        ("hours-0-days",),
+        ("hours-0-closes_at",),
+        ("hours-0-days", "hours-0-opens_at", "hours-0-valid_from", "hours-0-valid_to"),
+    ],
+)
+def test_an_hours_row_partly_emptied_is_refused_not_removed(world, cleared):
+    hours = _hours_of_shelter(world)
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    response = client.post(path, {k: v for k, v in shown.items() if k not in cleared})
+    assert response.status_code == 400
+    assert "Choose the days and both the opening and the closing time." in (
+        response.content.decode()
+    )
+    assert world.shelter.schedules.get() == hours
+    assert not AuditEvent.objects.filter(action="directory.schedule_deleted").exists()
+
+
+@pytest.mark.parametrize("time_zone", ["America/Los_Angeles", ""])
+def test_an_hours_row_shown_empty_is_kept(world, time_zone):
+    """A row whose content the form cannot show (here a link to a calendar) looks empty;
+    only a row someone emptied is removed (a time zone changed empties nothing)."""
+    hours = _hours_of_shelter(
+        world,
+        byday="",
+        opens_at=None,
+        closes_at=None,
+        valid_from=None,
+        valid_to=None,
+        description="",
+        schedule_link="https://example.org/calendar",
+    )
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    assert shown["hours-0-id"] == str(hours.pk)
+    assert shown["hours-0-iana_timezone"] == "America/Los_Angeles"
+    assert client.post(path, {**shown, "hours-0-iana_timezone": time_zone}).status_code == 302
+    assert world.shelter.schedules.get().schedule_link == "https://example.org/calendar"
+    assert not AuditEvent.objects.filter(action="directory.schedule_deleted").exists()
+
+
 @pytest.mark.parametrize("kind", ["place", "organization"])
 def test_a_save_of_a_place_or_organization_never_undoes_a_later_one(world, kind):
     record: m.Location | m.Organization
