@@ -56,3 +56,16 @@ def services_list_for(user: Any, *, name: str = "") -> QuerySet[directory.Servic
             "problem_reports", filter=Q(problem_reports__status=ReportStatus.PENDING)
         )
     ).order_by("name", "pk")
+
+
+def editable_service_locations_for(
+    user: Any, *, service: directory.Service
+) -> QuerySet[directory.Location]:
+    """The places of ``service`` that ``user`` may edit, by name: the rule of the place
+    edit page, so a listing never links to a place edit that answers 404."""
+    return (
+        permissions.editable_locations_for(user)
+        .filter(service_at_locations__service=service)
+        .distinct()
+        .order_by("name", "pk")
+    )

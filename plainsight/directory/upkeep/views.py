@@ -109,9 +109,7 @@ def _service_context(request: HttpRequest, service: directory.Service) -> dict[s
             "verified_by"
         )[:10],
         "reports": selectors.pending_reports_for(request.user).filter(service=service),
-        "locations": [
-            sal.location for sal in service.service_at_locations.select_related("location")
-        ],
+        "locations": selectors.editable_service_locations_for(request.user, service=service),
     }
 
 

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from plainsight.accounts.tests.factories import enrol_totp, has_totp
 from plainsight.audit.models import AuditEvent
 from plainsight.directory import models as m
+from plainsight.directory.tests import factories
 from plainsight.directory.upkeep import services
 from plainsight.directory.upkeep.models import ProblemReport, ReportStatus
 
@@ -381,6 +382,38 @@ def test_a_places_street_address_can_be_removed(world):
     assert client.post(path, data).status_code == 302
     assert not world.shelter_location.addresses.exists()
     assert 'name="address_1" value' not in client.get(path).content.decode()
+
+
+def test_a_listing_links_only_the_places_the_reader_may_edit(world):
+    """The rule of the place edit page decides the links: no link that answers 404."""
+    shared = factories.LocationFactory.create(organization=None, name="Shared clinic")
+    elsewhere = factories.LocationFactory.create(
+        organization=world.legal.organization, name="Clinic office"
+    )
+    for place in (shared, elsewhere):
+        factories.ServiceAtLocationFactory.create(service=world.shelter, location=place)
+    own, others = world.shelter_location, (shared, elsewhere)
+
+    admin = staff(world.alliance_admin)
+    page = admin.get(url("service", world.shelter.pk)).content.decode()
+    assert f'href="{url("location_edit", own.pk)}"' in page and "Edit Safe house" in page
+    assert admin.get(url("location_edit", own.pk)).status_code == 200
+    for place in others:
+        assert url("location_edit", place.pk) not in page and f"Edit {place.name}" not in page
+        assert admin.get(url("location_edit", place.pk)).status_code == 404
+        assert admin.post(url("location_edit", place.pk), {"name": "Taken"}).status_code == 404
+        place.refresh_from_db()
+        assert place.name != "Taken"
+
+    coordinator = staff(world.coordinator)
+    page = coordinator.get(url("service", world.shelter.pk)).content.decode()
+    for place in (own, *others):
+        assert f'href="{url("location_edit", place.pk)}"' in page
+        assert coordinator.get(url("location_edit", place.pk)).status_code == 200
+
+    # An advocate updates beds only: no place is linked for editing.
+    page = staff(world.alliance_advocate).get(url("service", world.shelter.pk)).content.decode()
+    assert "/locations/" not in page
 
 
 # --- The public form ------------------------------------------------------------------
