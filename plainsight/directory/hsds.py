@@ -189,6 +189,52 @@ def link_required(table: str, column: str) -> bool:
     return (table, column) in REQUIRED_REFERENCES
 
 
+# A capacity's unit. HSDS requires it: the ``unit`` object (an id and a name) in JSON,
+# ``unit_id`` in CSV. An import may bring a capacity whose unit_id names a unit that
+# neither the file nor the directory holds (HSDS 3.1's own CSV example does); like any
+# other such link, the capacity is kept and the id waits in ``unresolved_links``. The
+# database holds no capacity that names no unit at all (``dir_capacity_names_unit``).
+#
+# Every output writes every capacity: an export that claims to be complete must not
+# lose one, and a JSON file that lists a service's capacities is its full list (an
+# import of one that left a capacity out would remove it). CSV writes the id as given,
+# as for any link kept so. JSON cannot leave the object out, and only the id is known,
+# so it writes the unit that ``unknown_unit`` gives: that id, and a name, scheme and
+# identifier saying the unit is unknown here. These are data, the same in every
+# language, so not translated. The importer reads exactly this object back as a link to
+# that unit, never as a unit (``is_unknown_unit``): a round trip changes nothing, and a
+# directory that does hold the unit links to it and keeps its real name.
+UNKNOWN_UNIT_NAME = "unknown unit"
+UNKNOWN_UNIT_SCHEME = "PlainSight"  # the scheme of the directory's own units ("bed")
+UNKNOWN_UNIT_IDENTIFIER = "unknown"
+
+
+def unknown_unit(unit_id: str) -> dict[str, str]:
+    """The HSDS ``unit`` of a capacity whose unit the directory does not hold."""
+    return {
+        "id": unit_id,
+        "name": UNKNOWN_UNIT_NAME,
+        "scheme": UNKNOWN_UNIT_SCHEME,
+        "identifier": UNKNOWN_UNIT_IDENTIFIER,
+    }
+
+
+def unit_not_held(capacity: models.ServiceCapacity) -> dict[str, str] | None:
+    """``unknown_unit`` for a capacity whose unit is not in the directory, else None."""
+    if capacity.unit_id is not None:
+        return None
+    return unknown_unit(str((capacity.unresolved_links or {})["unit_id"]))
+
+
+def is_unknown_unit(document: Any) -> bool:
+    """Whether a ``unit`` object is what ``unknown_unit`` writes (absent and empty
+    values alike, as HSDS reads them): it then names a unit, and says nothing of it."""
+    if not isinstance(document, dict) or uuid_or_none(document.get("id")) is None:
+        return False
+    given = {key: value for key, value in document.items() if value not in (None, "", [], {})}
+    return given == unknown_unit(document["id"])
+
+
 class Kind:
     UUID = "uuid"
     STR = "str"

@@ -770,8 +770,13 @@ def _flatten_nested(
                 nested.table, child, child_source, collector, (spec.name, record.id, nested.column)
             )
         return
-    child_source = Source(source.file, source.row, _join(source.path, nested.key))
-    child_id = _flatten(nested.table, raw, child_source, collector, parent=None)
+    if spec.name == "service_capacity" and nested.key == "unit" and hsds.is_unknown_unit(raw):
+        # How exports write a unit they do not hold (hsds.unknown_unit): a link to the
+        # unit, made or kept waiting like any other, never a unit named "unknown unit".
+        child_id = hsds.uuid_or_none(raw["id"])
+    else:
+        child_source = Source(source.file, source.row, _join(source.path, nested.key))
+        child_id = _flatten(nested.table, raw, child_source, collector, parent=None)
     if child_id is None:
         return
     attname = hsds.ATTNAME_OVERRIDES.get((spec.name, nested.column), nested.column)

@@ -809,8 +809,9 @@ class Unit(HSDSModel):
 
 
 class ServiceCapacity(HSDSModel):
-    # Both may be empty while the record they name is not in the directory (HSDS
-    # requires neither in its JSON form); readers take capacities with a unit only.
+    # Both may be empty while the record they name is not in the directory; its id
+    # then waits in unresolved_links. HSDS requires the unit, so a capacity always names
+    # one (held, or by the id kept): exports write every capacity (hsds.unknown_unit).
     service = _nullable_fk("Service", "capacities", _("service"))
     unit = models.ForeignKey(
         Unit,
@@ -838,6 +839,12 @@ class ServiceCapacity(HSDSModel):
             models.CheckConstraint(
                 condition=Q(maximum__isnull=True) | Q(maximum__gte=0),
                 name="dir_capacity_maximum_not_negative",
+            ),
+            models.CheckConstraint(
+                # IS NOT NULL too: PostgreSQL's ``?`` on NULL is NULL, and a check passes NULL.
+                condition=Q(unit__isnull=False)
+                | Q(unresolved_links__isnull=False, unresolved_links__has_key="unit_id"),
+                name="dir_capacity_names_unit",
             ),
         ]
 

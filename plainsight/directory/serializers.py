@@ -242,15 +242,11 @@ def load_graph(
     graph.add(
         "required_document", _fetch(models.RequiredDocument.objects.all(), "service_id", s_ids)
     )
-    # HSDS's JSON form requires a capacity's unit: one whose unit is not in the
-    # directory yet is only in the CSV package.
-    capacities = _fetch(
-        models.ServiceCapacity.objects.filter(unit__isnull=False).select_related("unit"),
-        "service_id",
-        s_ids,
-    )
+    # Every capacity, whether or not its unit is in the directory (see
+    # hsds.unknown_unit for how one that is not is written).
+    capacities = _fetch(models.ServiceCapacity.objects.select_related("unit"), "service_id", s_ids)
     graph.add("service_capacity", capacities)
-    graph.add("unit", [c.unit for c in capacities])  # type: ignore[attr-defined]
+    graph.add("unit", [c.unit for c in capacities if c.unit is not None])  # type: ignore[attr-defined]
     graph.add(
         "organization_identifier",
         _fetch(models.OrganizationIdentifier.objects.all(), "organization_id", o_ids),
@@ -349,6 +345,11 @@ def render(
             child = graph.get(nested.table, getattr(instance, attname))
             if child is not None:
                 document[nested.key] = render(nested.table, child, graph, full=full, ancestors=path)
+            elif isinstance(instance, models.ServiceCapacity) and nested.key == "unit":
+                # The one object HSDS requires; this capacity's unit is not held.
+                unit = hsds.unit_not_held(instance)
+                if unit is not None:
+                    document[nested.key] = unit
     return document
 
 

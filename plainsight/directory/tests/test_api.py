@@ -145,22 +145,46 @@ def test_the_csv_example_and_its_links_to_nothing_are_served_valid(client):
         [(hsds.EXAMPLES_DIR / "csv", "csv")], file_format=models.ImportFormat.CSV
     )
     assert report.ok, [str(p) for p in report.errors]
-    # A known service's capacity in a unit we do not hold: HSDS's JSON needs the unit.
-    models.ServiceCapacity.objects.create(
+    # A known service's capacity in a unit we do not hold: HSDS's JSON needs the unit,
+    # so the capacity is served with the unit as far as it is known (never left out).
+    unit_id = "187a37a2-7b40-11ef-9790-dbf7623d4407"
+    capacity = models.ServiceCapacity.objects.create(
         service_id=SERVICE_ID,
-        unresolved_links={"unit_id": "187a37a2-7b40-11ef-9790-dbf7623d4407"},
+        unresolved_links={"unit_id": unit_id},
         available=3,
         updated=timezone.now(),
     )
+    unknown_unit = {
+        "id": unit_id,
+        "name": "unknown unit",
+        "scheme": "PlainSight",
+        "identifier": "unknown",
+    }
     for full in ("false", "true"):
-        validate_page(get(client, "/api/hsds/services", full=full), "service")
-        validate_page(
-            get(client, "/api/hsds/service_at_locations", full=full), "service_at_location"
-        )
-        validate_page(get(client, "/api/hsds/organizations", full_service=full), "organization")
+        services = get(client, "/api/hsds/services", full=full)
+        validate_page(services, "service")
+        sals = get(client, "/api/hsds/service_at_locations", full=full)
+        validate_page(sals, "service_at_location")
+        organizations = get(client, "/api/hsds/organizations", full="true", full_service=full)
+        validate_page(organizations, "organization")
+        if full == "true":
+            for served in (
+                services["contents"][0],
+                sals["contents"][0]["service"],
+                organizations["contents"][0]["services"][0],
+                get(client, f"/api/hsds/organizations/{ORGANIZATION_ID}", full_service=full)[
+                    "services"
+                ][0],
+            ):
+                assert [(c["id"], c["unit"]) for c in served["capacities"]] == [
+                    (str(capacity.pk), unknown_unit)
+                ]
     service = get(client, f"/api/hsds/services/{SERVICE_ID}")
+    validate("service", service, profiled=False)
     validate("service", service)
-    assert service["capacities"] == []
+    (served,) = service["capacities"]
+    assert (served["id"], served["available"]) == (str(capacity.pk), 3)
+    assert (served["unit_id"], served["unit"]) == (unit_id, unknown_unit)
     validate("organization", get(client, f"/api/hsds/organizations/{ORGANIZATION_ID}"))
     sal = get(client, f"/api/hsds/service_at_locations/{SAL_ID}")
     validate("service_at_location", sal)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from plainsight.directory import exporting, hsds, importing, models
 from plainsight.directory.tests import factories
 from plainsight.directory.tests.conftest import SECRET_STREET, assert_no_secret, validate
+from plainsight.directory.tests.files import zipped
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +272,112 @@ def test_reimporting_an_export_keeps_a_schedule_on_its_locations_time_zone(tmp_p
     assert report.ok, [str(p) for p in report.errors]
     assert not report.updated  # the offset of today's daylight saving was stored
     assert models.Schedule.objects.get().timezone is None
+
+
+# --- A capacity whose unit the directory does not hold ----------------------------------
+
+ORGANIZATION_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
+CAPACITY_ID = "8896b788-7b3e-11ef-8db9-7f3d040352b3"
+UNIT_NOT_HELD = "187a37a2-7b40-11ef-9790-dbf7623d4407"  # as in HSDS 3.1's CSV example
+
+
+@pytest.fixture
+def capacity_in_a_unit_not_held(db):
+    """A shelter's beds, imported from a package whose units.csv lacks their unit (the
+    import keeps the capacity, and the unit's id waits for the unit)."""
+    package = {
+        "organizations.csv": f"id,name,description\n{ORGANIZATION_ID},Alliance,Shelter\n",
+        "services.csv": (
+            f"id,organization_id,name,status\n{SERVICE_ID},{ORGANIZATION_ID},Beds,active\n"
+        ),
+        "service_capacity.csv": (
+            "id,service_id,unit_id,available,maximum,description,updated\n"
+            f"{CAPACITY_ID},{SERVICE_ID},{UNIT_NOT_HELD},12,20,Shelter beds,2026-01-05T10:00:00Z\n"
+        ),
+    }
+    report = importing.run_import(
+        [(zipped(package), "package.zip")], file_format=models.ImportFormat.CSV
+    )
+    assert report.ok, [str(p) for p in report.errors]
+    assert [(p.code, p.field) for p in report.warnings] == [("soft_missing_reference", "unit_id")]
+    capacity = models.ServiceCapacity.objects.get()
+    assert capacity.unit is None and capacity.unresolved_links == {"unit_id": UNIT_NOT_HELD}
+    return capacity
+
+
+def _exported_json(kind: str) -> list[dict]:
+    stream = io.StringIO()
+    exporting.export_json(stream, kind=kind)
+    documents: list[dict] = json.loads(stream.getvalue())
+    return documents
+
+
+@pytest.mark.parametrize("kind", ["service", "organization"])
+def test_the_json_export_keeps_a_capacity_whose_unit_is_not_held(capacity_in_a_unit_not_held, kind):
+    """HSDS's JSON requires a capacity's unit: the capacity is written with the unit as
+    far as it is known (its id as given, named as unknown), never left out."""
+    (document,) = _exported_json(kind)
+    validate(kind, document, profiled=False)
+    validate(kind, document)
+    service = document if kind == "service" else document["services"][0]
+    (capacity,) = service["capacities"]
+    assert capacity["id"] == CAPACITY_ID
+    assert (capacity["available"], capacity["maximum"]) == (12, 20)
+    assert capacity["unit_id"] == UNIT_NOT_HELD
+    assert capacity["unit"] == {
+        "id": UNIT_NOT_HELD,
+        "name": "unknown unit",
+        "scheme": "PlainSight",
+        "identifier": "unknown",
+    }
+
+
+def test_the_csv_package_keeps_a_capacity_whose_unit_is_not_held(
+    tmp_path, capacity_in_a_unit_not_held
+):
+    """The same capacity, with the same unit id; no unit row is made up for it."""
+    exporting.export_csv_package(tmp_path / "pkg")
+    with (tmp_path / "pkg" / "service_capacity.csv").open(encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["id"], row["service_id"], row["unit_id"]) == (
+        CAPACITY_ID,
+        SERVICE_ID,
+        UNIT_NOT_HELD,
+    )
+    assert (row["available"], row["maximum"]) == ("12", "20")
+    assert (tmp_path / "pkg" / "units.csv").read_text().splitlines() == [
+        "id,name,scheme,identifier,uri"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["service", "organization"])
+def test_reimporting_the_json_export_loses_no_capacity_and_invents_no_unit(
+    tmp_path, capacity_in_a_unit_not_held, kind
+):
+    """A service lists all its capacities: an export that left one out removed it from
+    any directory the export was imported into, this one included."""
+    target = tmp_path / "export.json"
+    target.write_text(json.dumps(_exported_json(kind)), encoding="utf-8")
+    report = importing.run_import([(target, "export.json")], file_format=models.ImportFormat.JSON)
+    assert report.ok, [str(p) for p in report.errors]
+    assert not report.created and not report.updated and not report.removed
+    capacity = models.ServiceCapacity.objects.get()
+    assert capacity.unit is None and capacity.unresolved_links == {"unit_id": UNIT_NOT_HELD}
+    assert not models.Unit.objects.exists()
+
+
+def test_every_capacity_is_exported_whatever_its_unit(tmp_path, capacity_in_a_unit_not_held):
+    """Beds counted by staff (in the directory's own unit) and beds in a unit not held
+    are both in both exports, which stay valid."""
+    bed = models.Unit.objects.create(name="bed", scheme="PlainSight")
+    models.ServiceCapacity.objects.create(
+        service_id=SERVICE_ID, unit=bed, available=3, updated=dt.datetime.now(dt.UTC)
+    )
+    (document,) = _exported_json("service")
+    validate("service", document, profiled=False)
+    units = sorted(c["unit"]["name"] for c in document["capacities"])
+    assert units == ["bed", "unknown unit"]
+    exporting.export_csv_package(tmp_path / "pkg")
+    with (tmp_path / "pkg" / "service_capacity.csv").open(encoding="utf-8") as handle:
+        assert {row["unit_id"] for row in csv.DictReader(handle)} == {str(bed.pk), UNIT_NOT_HELD}

@@ -512,6 +512,87 @@ def test_a_service_needs_an_organization():
     assert [(p.code, p.field) for p in report.errors] == [("required", "organization_id")]
 
 
+# --- A capacity's unit ------------------------------------------------------------------------
+
+UNIT_ID = "187a37a2-7b40-11ef-9790-dbf7623d4407"
+
+
+def _service_with_capacity(capacity: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(SERVICE_ID),
+        "name": "Shelter",
+        "status": "active",
+        "organization": {"id": str(uuid.uuid4()), "name": "Org", "description": "d"},
+        "capacities": [
+            {"id": str(uuid.uuid4()), "available": 4, "updated": "2026-01-05T10:00:00Z", **capacity}
+        ],
+    }
+
+
+def test_a_capacity_without_a_unit_is_refused_and_nothing_written():
+    """HSDS requires a capacity's unit (the object in JSON, unit_id in CSV)."""
+    for capacity in ({}, {"unit_id": UNIT_ID}):
+        report = run_json(_service_with_capacity(capacity))
+        assert [(p.code, p.field) for p in report.errors] == [("required", "capacities[0].unit")]
+        assert "unit is required" in report.errors[0].message
+    organization = uuid.uuid4()
+    for header, cell, code in (
+        ("id,service_id,unit_id,available,updated", ",,", "required"),
+        ("id,service_id,unit_id,available,updated", ", ,", "invalid_uuid"),
+        ("id,service_id,available,updated", ",", "missing_column"),
+    ):
+        files = {
+            "organizations.csv": f"id,name,description\n{organization},O,d\n",
+            "services.csv": (
+                f"id,organization_id,name,status\n{SERVICE_ID},{organization},S,active\n"
+            ),
+            "service_capacity.csv": (
+                f"{header}\n{uuid.uuid4()},{SERVICE_ID}{cell}4,2026-01-05T10:00:00Z\n"
+            ),
+        }
+        report = importing.run_import(
+            [(zipped(files), "pkg.zip")], file_format=models.ImportFormat.CSV
+        )
+        assert [(p.code, p.field) for p in report.errors] == [(code, "unit_id")], header
+    assert all(count == 0 for count in table_counts().values())
+
+
+def _unknown_unit(unit_id: str) -> dict[str, str]:
+    """How exports write a unit the directory does not hold (hsds.unknown_unit)."""
+    return {"id": unit_id, "name": "unknown unit", "scheme": "PlainSight", "identifier": "unknown"}
+
+
+def test_an_unknown_unit_is_read_as_a_link_to_the_unit_never_as_the_unit():
+    """A directory that holds the unit links the capacity to it and keeps its name;
+    one that does not keeps the capacity with the id waiting, and makes up no unit."""
+    kilogram = models.Unit.objects.create(id=UNIT_ID, name="Kilogram", scheme="SI")
+    report = run_json(_service_with_capacity({"unit": _unknown_unit(UNIT_ID)}))
+    assert report.ok and report.applied, [str(p) for p in report.errors]
+    assert not report.warnings
+    capacity = models.ServiceCapacity.objects.get()
+    assert capacity.unit_id == uuid.UUID(UNIT_ID) and capacity.unresolved_links is None
+    kilogram.refresh_from_db()
+    assert (kilogram.name, kilogram.scheme, kilogram.identifier) == ("Kilogram", "SI", "")
+
+    other = str(uuid.uuid4())
+    report = run_json(_service_with_capacity({"unit": _unknown_unit(other)}))
+    assert report.ok and report.applied, [str(p) for p in report.errors]
+    assert [(p.code, p.field, str(p.params["id"])) for p in report.warnings] == [
+        ("soft_missing_reference", "capacities[0].unit_id", other)
+    ]
+    capacity = models.ServiceCapacity.objects.get()
+    assert capacity.unit is None and capacity.unresolved_links == {"unit_id": other}
+    assert list(models.Unit.objects.values_list("name", flat=True)) == ["Kilogram"]
+
+
+def test_a_unit_that_says_more_than_the_unknown_unit_is_a_unit():
+    unit = {**_unknown_unit(UNIT_ID), "uri": "https://example.org/units/unknown"}
+    report = run_json(_service_with_capacity({"unit": unit}))
+    assert report.ok and report.applied, [str(p) for p in report.errors]
+    assert models.Unit.objects.get().uri == "https://example.org/units/unknown"
+    assert models.ServiceCapacity.objects.get().unit_id == uuid.UUID(UNIT_ID)
+
+
 # --- Profile rules --------------------------------------------------------------------------------
 
 

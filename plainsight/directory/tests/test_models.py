@@ -6,7 +6,9 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
 from plainsight.directory import models
 from plainsight.directory.tests import factories
@@ -126,3 +128,36 @@ def test_parent_links_are_checked_foreign_keys():
             name="x", description="y", parent_organization_id=uuid.uuid4()
         )
         connection.check_constraints(table_names=[models.Organization._meta.db_table])
+
+
+def test_a_capacity_names_its_unit_held_or_not():
+    """HSDS requires a capacity's unit: a capacity holds its unit, or keeps the id of
+    one the directory does not hold (then exports name it as unknown)."""
+    service = factories.ServiceFactory.create()
+    now = dt.datetime.now(dt.UTC)
+    assert _refused(
+        lambda: models.ServiceCapacity.objects.create(service=service, available=1, updated=now)
+    )
+    assert _refused(
+        lambda: models.ServiceCapacity.objects.create(
+            service=service, available=1, updated=now, unresolved_links={"service_id": "x"}
+        )
+    )
+    waiting = models.ServiceCapacity.objects.create(
+        service=service,
+        available=1,
+        updated=now,
+        unresolved_links={"unit_id": "187a37a2-7b40-11ef-9790-dbf7623d4407"},
+    )
+    unit = models.Unit.objects.create(name="Bed")
+    held = models.ServiceCapacity(service=service, unit=unit, available=2, updated=now)
+    held.full_clean()  # the check is also the model's (what staff edits go through)
+    held.save()
+    unnamed = models.ServiceCapacity(service=service, available=2, updated=now)
+    with pytest.raises(ValidationError):
+        unnamed.full_clean()
+    waiting.full_clean()
+    # Nor can the unit of a capacity go away.
+    with pytest.raises(ProtectedError):
+        unit.delete()
+    assert _refused(lambda: models.ServiceCapacity.objects.filter(pk=held.pk).update(unit=None))

@@ -534,6 +534,47 @@ def test_csv_export_downloads_the_package_without_the_confidential_address(world
     assert AuditEvent.objects.filter(action="directory.export").count() == 1
 
 
+def test_every_capacity_is_exported_whatever_its_unit(world, immediate_tasks):
+    """A capacity imported in a unit the directory does not hold, and the beds staff
+    count (always in the directory's own unit), are both in both exports."""
+    unit_id = "187a37a2-7b40-11ef-9790-dbf7623d4407"
+    imported = str(uuid.uuid4())
+    package = zipped(
+        {
+            "service_capacity.csv": "id,service_id,unit_id,available,updated\n"
+            f"{imported},{world.shelter.pk},{unit_id},12,2026-01-05T10:00:00Z\n"
+        }
+    )
+    client = staff(world.coordinator, reauthenticated=True)
+    with immediate_tasks(execute=True):
+        job = _job_of(client.post(url("import_create"), upload("beds.zip", package)))
+    job.refresh_from_db()
+    assert job.status == models.ImportStatus.SUCCEEDED, job.errors
+    assert [w["code"] for w in job.warnings] == ["soft_missing_reference"]
+    advocate = staff(world.alliance_advocate)
+    assert advocate.post(url("capacity", world.shelter.pk), {"available": "3"}).status_code == 302
+    counted = world.shelter.capacities.exclude(pk=imported).get()
+    assert counted.unit is not None and counted.unit.name == "bed"
+
+    export = _export(client, "service", immediate_tasks)
+    documents = json.loads(_download(client.get(url("export_download", export.pk))).decode())
+    (listing,) = [d for d in documents if d["id"] == str(world.shelter.pk)]
+    validate("service", listing, profiled=False)
+    validate("service", listing)
+    assert sorted((c["id"], c["unit"]["id"], c["available"]) for c in listing["capacities"]) == (
+        sorted([(imported, unit_id, 12), (str(counted.pk), str(counted.unit_id), 3)])
+    )
+    export = _export(client, "csv", immediate_tasks)
+    with zipfile.ZipFile(io.BytesIO(_download(client.get(url("export_download", export.pk))))) as z:
+        rows = z.read("service_capacity.csv").decode().splitlines()[1:]
+    assert sorted(row.split(",")[:3] for row in rows) == sorted(
+        [
+            [imported, str(world.shelter.pk), unit_id],
+            [str(counted.pk), str(world.shelter.pk), str(counted.unit_id)],
+        ]
+    )
+
+
 def test_an_export_without_a_choice_is_refused_clearly(world):
     client = staff(world.coordinator, reauthenticated=True)
     response = client.post(url("export"), {"download": "pdf"})
