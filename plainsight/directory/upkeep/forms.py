@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy
 from plainsight.directory import hsds
 from plainsight.directory import models as directory
 from plainsight.directory import services as directory_services
+from plainsight.directory.search.documents import schedule_input
 from plainsight.directory.search.hours import DAY_CODES, valid_zone
+from plainsight.directory.search.presentation import schedule_text, zone_name
 from plainsight.directory.search.translations import translated
 from plainsight.directory.upkeep.models import ProblemKind
 from plainsight.directory.upkeep.services import (
@@ -25,6 +27,7 @@ from plainsight.directory.upkeep.services import (
     AddressData,
     PhoneData,
     ScheduleData,
+    schedule_is_weekly,
 )
 from plainsight.partners.models import Organization as Partner
 
@@ -214,6 +217,7 @@ class PhoneForm(forms.Form):
 
 # What an hours row says; all of them cleared, the row is removed (ScheduleForm.emptied).
 SCHEDULE_CONTENT_FIELDS = ("days", "opens_at", "closes_at", "valid_from", "valid_to", "description")
+SCHEDULE_NOTE_MAX_LENGTH = 300
 
 
 class ScheduleForm(forms.Form):
@@ -241,14 +245,29 @@ class ScheduleForm(forms.Form):
     valid_to = forms.DateField(
         label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    description = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Note"), max_length=SCHEDULE_NOTE_MAX_LENGTH, required=False
+    )
     iana_timezone = forms.ChoiceField(
         label=gettext_lazy("Time zone"), choices=TIME_ZONES, required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A row this form cannot show as it is (schedule_initial) is described instead,
+        # and can only be removed: its fields would write it back changed.
+        self.summary: str = self.initial.get("summary", "")
+        self.note: str = self.initial.get("note", "")
+        self.zone: str = self.initial.get("zone", "")
+        self.read_only = bool(self.summary)
+        if self.read_only:
+            for name in list(self.fields):
+                if name != "id":
+                    del self.fields[name]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("DELETE"):
+        if cleaned.get("DELETE") or self.read_only:
             return cleaned
         days, opens, closes = cleaned.get("days"), cleaned.get("opens_at"), cleaned.get("closes_at")
         if (days or opens or closes) and not (days and opens and closes):
@@ -270,7 +289,7 @@ class ScheduleForm(forms.Form):
 
         The time zone does not count: alone it says nothing (it only qualifies the
         times). A row shown without content is never removed this way: it may hold
-        what this form does not show (a link, days of the month)."""
+        what this form does not show (a link, notes)."""
         data = self.cleaned_data
         return (
             bool(data.get("id"))
@@ -279,8 +298,12 @@ class ScheduleForm(forms.Form):
         )
 
     def to_data(self) -> ScheduleData | None:
+        """What to save of this row: None for a row left as it was (it is not written
+        again, so nothing it holds changes), and for a read-only row not removed."""
         data = self.cleaned_data
-        if not data or (not data.get("days") and not data.get("id")):
+        if not data or not self.has_changed() or (self.read_only and not data.get("DELETE")):
+            return None
+        if not data.get("days") and not data.get("id"):
             return None
         order = {code: i for i, code in enumerate(DAY_CODES)}
         return ScheduleData(
@@ -315,13 +338,50 @@ def phone_initial(service: directory.Service) -> list[dict[str, Any]]:
     ]
 
 
+def _day_codes(byday: str) -> list[str]:
+    return [day for day in byday.upper().replace(" ", "").split(",") if day]
+
+
+def _shown_as_it_is(schedule: directory.Schedule) -> bool:
+    """Whether ScheduleForm shows this hours row whole, so that the row it sends back
+    unchanged is the same row: weekly (``schedule_is_weekly``), days given with both
+    times or neither, whole minutes, a time zone the form offers, and a note that fits
+    its one-line box (a browser drops line breaks; the field trims spaces)."""
+    note = schedule.description
+    times = [t for t in (schedule.opens_at, schedule.closes_at) if t is not None]
+    return (
+        schedule_is_weekly(schedule)
+        and len(times) == (2 if _day_codes(schedule.byday) else 0)
+        and all(t.second == 0 and t.microsecond == 0 for t in times)
+        and schedule.iana_timezone in {code for code, _label in TIME_ZONES}
+        and len(note) <= SCHEDULE_NOTE_MAX_LENGTH
+        and note == note.strip()
+        and "\n" not in note
+        and "\r" not in note
+    )
+
+
 def schedule_initial(service: directory.Service) -> list[dict[str, Any]]:
+    """The hours rows as ScheduleForm shows them. A row it cannot show whole is described
+    as the public listing page describes it (or said to be one it cannot describe), with
+    its note and time zone, to be kept or removed."""
     rows = []
     for s in service.schedules.order_by("pk"):
+        if not _shown_as_it_is(s):
+            rows.append(
+                {
+                    "id": s.pk,
+                    "summary": schedule_text(schedule_input(s))
+                    or _("Hours this page cannot describe"),
+                    "note": s.description,
+                    "zone": zone_name(s.iana_timezone) if s.iana_timezone else "",
+                }
+            )
+            continue
         rows.append(
             {
                 "id": s.pk,
-                "days": [d for d in s.byday.upper().replace(" ", "").split(",") if d in DAY_CODES],
+                "days": _day_codes(s.byday),
                 "opens_at": s.opens_at,
                 "closes_at": s.closes_at,
                 "valid_from": s.valid_from,

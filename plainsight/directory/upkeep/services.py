@@ -103,6 +103,25 @@ class ScheduleData:
     delete: bool = False
 
 
+def schedule_is_weekly(schedule: directory.Schedule) -> bool:
+    """Whether an hours row says no more than what ``ScheduleData`` writes: days of the
+    week, times, dates, a note and a time zone. A listing edit changes only such rows;
+    others (a first Monday, days of the month, every other week…) it may only remove,
+    since days written onto them would change what they mean."""
+    days = [day for day in schedule.byday.upper().replace(" ", "").split(",") if day]
+    return (
+        schedule.freq in ("", directory.Frequency.WEEKLY)
+        and schedule.interval in (None, 1)
+        and schedule.count is None
+        and schedule.until is None
+        and schedule.dtstart is None
+        and not any(
+            value.strip() for value in (schedule.bymonthday, schedule.byweekno, schedule.byyearday)
+        )
+        and all(day in directory.Weekday.values for day in days)
+    )
+
+
 @dataclass(frozen=True)
 class AddressData:
     address_1: str
@@ -170,12 +189,18 @@ def _save_children(
             if entry.id is not None:
                 directory_record_delete(actor=actor, instance=owned_schedules[entry.id])
             continue
-        schedule = (
-            owned_schedules[entry.id]
-            if entry.id is not None
-            else directory.Schedule(service=service)
-        )
-        schedule.freq = directory.Frequency.WEEKLY
+        if entry.id is None:
+            schedule = directory.Schedule(service=service, freq=directory.Frequency.WEEKLY)
+        elif schedule_is_weekly(owned_schedules[entry.id]):
+            schedule = owned_schedules[entry.id]  # its frequency stays as written
+        else:
+            raise ValidationError(
+                _(
+                    "Some hours on this page can only be deleted, not changed. Nothing was "
+                    "saved: open the listing again."
+                ),
+                code="hours_not_editable",
+            )
         schedule.byday = entry.byday
         schedule.opens_at = entry.opens_at
         schedule.closes_at = entry.closes_at

@@ -166,6 +166,96 @@ def test_only_editable_fields_are_accepted(world):
         )
 
 
+def hours_data(**overrides) -> ScheduleData:
+    values: dict = {
+        "id": None,
+        "byday": "MO,TU",
+        "opens_at": dt.time(9),
+        "closes_at": dt.time(17),
+        "valid_from": None,
+        "valid_to": None,
+        "description": "",
+        "iana_timezone": "",
+    }
+    values.update(overrides)
+    return ScheduleData(**values)
+
+
+def test_an_hours_edit_changes_only_what_it_says(world):
+    """A weekly row keeps its frequency as written ("" is weekly too) and every field
+    the edit does not carry (a link, notes, how to attend…)."""
+    hours = m.Schedule.objects.create(
+        service=world.shelter,
+        freq="",
+        byday="MO",
+        opens_at=dt.time(9),
+        closes_at=dt.time(17),
+        schedule_link="https://example.org/calendar",
+        attending_type="in person",
+        notes="Bring an ID if you have one.",
+        timezone=-8.0,
+    )
+    services.service_update(
+        actor=world.alliance_admin,
+        service=world.shelter,
+        changes={},
+        schedules=[hours_data(id=hours.pk, byday="TU,FR"), hours_data()],
+    )
+    hours.refresh_from_db()
+    assert (hours.freq, hours.byday, hours.schedule_link) == (
+        "",
+        "TU,FR",
+        "https://example.org/calendar",
+    )
+    assert (hours.attending_type, hours.notes, hours.timezone) == (
+        "in person",
+        "Bring an ID if you have one.",
+        -8.0,
+    )
+    added = world.shelter.schedules.exclude(pk=hours.pk).get()
+    assert (added.freq, added.byday) == ("WEEKLY", "MO,TU")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"freq": "MONTHLY", "byday": "1MO"},
+        {"freq": "MONTHLY", "bymonthday": "1,15", "opens_at": None, "closes_at": None},
+        {"freq": "WEEKLY", "byday": "MO", "interval": 2, "dtstart": dt.date(2026, 1, 5)},
+        {"freq": "WEEKLY", "byday": "MO", "count": 10},
+        {"freq": "WEEKLY", "byday": "MO", "until": dt.date(2026, 6, 30)},
+        {"freq": "WEEKLY", "byday": "MO", "byweekno": "1"},
+        {"freq": "WEEKLY", "byday": "MO", "byyearday": "100"},
+    ],
+)
+def test_hours_an_edit_cannot_say_are_only_ever_removed(world, fields):
+    """Writing days and times onto them would change what they mean (a first Monday
+    would become every Monday): the whole edit is refused, and nothing is saved."""
+    values = {"opens_at": dt.time(9), "closes_at": dt.time(17), **fields}
+    hours = m.Schedule.objects.create(service=world.shelter, **values)
+    before = m.Schedule.objects.filter(pk=hours.pk).values().get()
+    with pytest.raises(ValidationError) as refused:
+        services.service_update(
+            actor=world.alliance_admin,
+            service=world.shelter,
+            changes={"name": "Renamed"},
+            schedules=[hours_data(id=hours.pk, byday="MO")],
+        )
+    assert refused.value.code == "hours_not_editable"
+    assert m.Schedule.objects.filter(pk=hours.pk).values().get() == before
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Emergency Shelter"
+    services.service_update(
+        actor=world.alliance_admin,
+        service=world.shelter,
+        changes={},
+        schedules=[hours_data(id=hours.pk, delete=True)],
+    )
+    assert not world.shelter.schedules.exists()
+    [removed] = events("directory.schedule_deleted")
+    assert removed.target_id == str(hours.pk)
+
+
 # --- Places and organizations -----------------------------------------------------
 
 

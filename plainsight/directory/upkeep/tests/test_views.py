@@ -260,6 +260,160 @@ def test_an_hours_row_shown_empty_is_kept(world, time_zone):
     assert not AuditEvent.objects.filter(action="directory.schedule_deleted").exists()
 
 
+# Rows the form cannot show as they are (HSDS imports bring them): each is read-only on
+# the page, and saving the page leaves it as it was.
+ROWS_THE_FORM_CANNOT_SHOW = {
+    "first Monday": {
+        "freq": "MONTHLY",
+        "byday": "1MO",
+        "wkst": "SU",
+        "timezone": -8.0,
+        "schedule_link": "https://example.org/calendar",
+        "attending_type": "in person",
+        "notes": "Bring an ID if you have one.",
+    },
+    "days of the month, no times": {
+        "freq": "MONTHLY",
+        "byday": "",
+        "bymonthday": "1,15",
+        "opens_at": None,
+        "closes_at": None,
+    },
+    "every other week": {"byday": "MO,WE", "interval": 2, "dtstart": dt.date(2026, 1, 5)},
+    "a number of times": {"count": 10},
+    "until a date": {"until": dt.date(2026, 6, 30)},
+    "weeks of the year": {"byweekno": "1,2"},
+    "days of the year": {"byyearday": "100"},
+    "every day": {"byday": ""},
+    "days without times": {"opens_at": None, "closes_at": None},
+    "seconds": {"opens_at": dt.time(9, 0, 30)},
+    "another time zone": {"iana_timezone": "America/Boise"},
+    "a long note": {"description": ("Walk in. " * 40).strip()},
+    "a note on two lines": {"description": "Walk in.\nNo appointment needed."},
+}
+
+
+def _columns(schedule: m.Schedule) -> dict[str, Any]:
+    return dict(m.Schedule.objects.filter(pk=schedule.pk).values().get())
+
+
+@pytest.mark.parametrize(
+    "fields", ROWS_THE_FORM_CANNOT_SHOW.values(), ids=list(ROWS_THE_FORM_CANNOT_SHOW)
+)
+def test_an_hours_row_the_form_cannot_show_survives_an_unchanged_save(world, fields):
+    hours = _hours_of_shelter(world, **fields)
+    before = _columns(hours)
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    page = client.get(path)
+    shown = _as_shown(page, "phones", "schedules")
+    response = client.post(path, {**shown, "name": "Safe Shelter"})
+    assert response.status_code == 302
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Safe Shelter"
+    assert _columns(hours) == before  # every column, updated_at too: not even re-saved
+    assert not AuditEvent.objects.filter(action="directory.schedule_deleted").exists()
+    assert 'name="hours-0-days"' not in page.content.decode()  # shown, not editable
+
+
+def test_a_monthly_row_with_days_of_the_month_stays_monthly(world):
+    hours = _hours_of_shelter(
+        world, freq="MONTHLY", byday="", bymonthday="1,15", opens_at=None, closes_at=None
+    )
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    assert client.post(path, _as_shown(client.get(path), "phones", "schedules")).status_code == 302
+    hours.refresh_from_db()
+    assert (hours.freq, hours.bymonthday, hours.byday) == ("MONTHLY", "1,15", "")
+
+
+def test_a_first_monday_row_is_described_not_emptied(world):
+    _hours_of_shelter(world, freq="MONTHLY", byday="1MO")
+    client = staff(world.alliance_admin)
+    html = client.get(url("service_edit", world.shelter.pk)).content.decode()
+    assert escape("First Monday of the month: 9 a.m. to 5 p.m.") in html
+    assert "Walk in" in html  # its note
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    html = client.get(url("service_edit", world.shelter.pk)).content.decode()
+    assert escape("Primer Lunes del mes: de 09:00 a 17:00") in html
+
+
+@pytest.mark.parametrize(
+    "fields", ROWS_THE_FORM_CANNOT_SHOW.values(), ids=list(ROWS_THE_FORM_CANNOT_SHOW)
+)
+def test_an_hours_row_the_form_cannot_show_can_be_removed(world, fields):
+    hours = _hours_of_shelter(world, **fields)
+    kept = _hours_of_shelter(world)
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    index = next(k for k, v in shown.items() if v == str(hours.pk)).split("-")[1]
+    assert client.post(path, {**shown, f"hours-{index}-DELETE": "on"}).status_code == 302
+    assert list(world.shelter.schedules.all()) == [kept]
+    removed = AuditEvent.objects.get(action="directory.schedule_deleted")
+    assert removed.target_id == str(hours.pk)
+    assert removed.actor_id == world.alliance_admin.pk
+
+
+def test_a_page_that_would_write_over_a_read_only_row_saves_nothing(world):
+    """Rows and forms are paired by their order on the page; were a weekly row's fields
+    sent for a first-Monday row (a page out of step, a forged request), nothing is saved."""
+    monthly = _hours_of_shelter(world, freq="MONTHLY", byday="1MO")
+    weekly = _hours_of_shelter(world)
+    before = {row.pk: _columns(row) for row in (monthly, weekly)}
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    swap = {str(monthly.pk): str(weekly.pk), str(weekly.pk): str(monthly.pk)}
+    swapped = {k: swap.get(v, v) if isinstance(v, str) else v for k, v in shown.items()}
+    response = client.post(path, {**swapped, "name": "Safe Shelter"})
+    assert response.status_code == 400
+    assert "Some hours on this page can only be deleted, not changed." in response.content.decode()
+    assert {row.pk: _columns(row) for row in (monthly, weekly)} == before
+    world.shelter.refresh_from_db()
+    assert world.shelter.name == "Emergency Shelter"
+
+
+def test_a_weekly_row_edits_as_before_and_keeps_what_the_form_does_not_show(world):
+    hours = _hours_of_shelter(
+        world,
+        freq="",  # weekly, as HSDS reads it
+        schedule_link="https://example.org/calendar",
+        attending_type="in person",
+        notes="Bring an ID if you have one.",
+        timezone=-8.0,
+    )
+    before = _columns(hours)
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    assert shown["hours-0-days"] == ["MO", "TU"] and shown["hours-0-opens_at"] == "09:00"
+    # Unchanged, the row is not even saved again.
+    assert client.post(path, shown).status_code == 302
+    assert _columns(hours) == before
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    changed = {"hours-0-days": ["TU", "FR"], "hours-0-opens_at": "10:00", "hours-0-description": ""}
+    assert client.post(path, {**shown, **changed}).status_code == 302
+    after = _columns(hours)
+    assert (after["byday"], after["opens_at"], after["description"]) == ("TU,FR", dt.time(10), "")
+    unchanged = {
+        k: v
+        for k, v in after.items()
+        if k not in {"byday", "opens_at", "description", "updated_at"}
+    }
+    assert unchanged == {k: before[k] for k in unchanged}
+
+
+def test_new_hours_are_weekly(world):
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    added = {"hours-0-days": ["SA"], "hours-0-opens_at": "10:00", "hours-0-closes_at": "14:00"}
+    assert client.post(path, {**shown, **added}).status_code == 302
+    hours = world.shelter.schedules.get()
+    assert (hours.freq, hours.byday, hours.opens_at) == ("WEEKLY", "SA", dt.time(10))
+
+
 @pytest.mark.parametrize("kind", ["place", "organization"])
 def test_a_save_of_a_place_or_organization_never_undoes_a_later_one(world, kind):
     record: m.Location | m.Organization
