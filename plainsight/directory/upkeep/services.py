@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +71,9 @@ ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "websit
 REPORTS_PER_LISTING_PER_HOUR = 5
 REPORTS_PER_HOUR = 300
 REPORT_RETENTION_DAYS = 90
+# Any fixed number, the same in every process: the key of the PostgreSQL lock that
+# public reports take turns on (``_report_limit_reached``).
+REPORTS_LOCK = 7_346_001
 BED_UNIT_ID = uuid.UUID("9c4c1e2a-6a43-5d1b-9a57-2a3b4c5d6e7f")
 
 
@@ -469,9 +472,14 @@ def _report_limit_reached(service_id: uuid.UUID) -> bool:
     The limits are per listing and overall, never per visitor: PlainSight does not
     know who visitors are, and does not want to. They are counted from the reports
     themselves: counts kept in the cache were lost whenever it culled or evicted them.
-    SQLite's writers take turns, so there the limits are exact; on PostgreSQL reports
-    sent at the same instant may pass them by as many as were in flight together.
+    Reports are counted, then added, so two sent at the same instant must take turns
+    or both pass a limit only one had room for: SQLite's writers take turns already
+    (IMMEDIATE transactions); on PostgreSQL they queue on a lock held until the
+    caller's transaction ends.
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REPORTS_LOCK])
     recent = ProblemReport.objects.filter(created_at__gte=timezone.now() - dt.timedelta(hours=1))
     return (
         recent.filter(service_id=service_id).count() >= REPORTS_PER_LISTING_PER_HOUR

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from plainsight.audit.models import AuditEvent
@@ -446,6 +449,45 @@ def test_reports_are_limited_per_listing_and_overall(world, monkeypatch):
     with pytest.raises(services.ReportLimitReached):
         services.problem_report_submit(service=world.orphan, kind="hours", details="")
     assert ProblemReport.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_sent_at_the_same_instant_do_not_pass_a_limit_together(world, monkeypatch):
+    """Each report counts the last hour's, then adds itself: two counting before either
+    is added would both pass. Every report here waits between the two steps, so all
+    of them would count the same four without taking turns."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's IMMEDIATE transactions let one writer in at a time")
+    for _ in range(services.REPORTS_PER_LISTING_PER_HOUR - 1):
+        services.problem_report_submit(service=world.shelter, kind="hours", details="")
+    create = ProblemReport.objects.create
+
+    def slow_create(**fields):
+        time.sleep(0.3)
+        return create(**fields)
+
+    monkeypatch.setattr(ProblemReport.objects, "create", slow_create)
+    senders = 4
+    start = threading.Barrier(senders)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        try:
+            start.wait()
+            services.problem_report_submit(service=world.shelter, kind="hours", details="")
+            outcomes.append("sent")
+        except services.ReportLimitReached:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * (senders - 1) + ["sent"]
+    assert ProblemReport.objects.count() == services.REPORTS_PER_LISTING_PER_HOUR
 
 
 def test_report_limits_hold_whatever_the_cache_forgets(world, monkeypatch):
