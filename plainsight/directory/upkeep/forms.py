@@ -196,7 +196,7 @@ class PhoneForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not cleaned.get("DELETE") and not cleaned.get("number") and self.has_changed():
-            self.add_error("number", _("Enter the phone number, or tick Remove."))
+            self.add_error("number", _("Enter the phone number, or tick Delete."))
         return cleaned
 
     def to_data(self) -> PhoneData | None:
@@ -285,7 +285,7 @@ class ScheduleForm(forms.Form):
 
     def emptied(self) -> bool:
         """Whether this is an existing row whose every field was cleared: it is then
-        removed, as if Remove were ticked (people clear a row to remove it).
+        removed, as if Delete were ticked (people clear a row to remove it).
 
         The time zone does not count: alone it says nothing (it only qualifies the
         times). A row shown without content is never removed this way: it may hold
@@ -303,8 +303,8 @@ class ScheduleForm(forms.Form):
         data = self.cleaned_data
         if not data or not self.has_changed() or (self.read_only and not data.get("DELETE")):
             return None
-        if not data.get("days") and not data.get("id"):
-            return None
+        if not data.get("id") and not any(data.get(f) for f in SCHEDULE_CONTENT_FIELDS):
+            return None  # the blank row for new hours, left blank
         order = {code: i for i, code in enumerate(DAY_CODES)}
         return ScheduleData(
             id=data.get("id"),

@@ -414,6 +414,22 @@ def test_new_hours_are_weekly(world):
     assert (hours.freq, hours.byday, hours.opens_at) == ("WEEKLY", "SA", dt.time(10))
 
 
+def test_new_hours_that_are_only_a_note_are_kept(world):
+    """Hours that are only "by appointment" are hours too (HSDS allows a schedule that is only a
+    description): a new row with a note and no days was dropped without a word."""
+    client = staff(world.alliance_admin)
+    path = url("service_edit", world.shelter.pk)
+    shown = _as_shown(client.get(path), "phones", "schedules")
+    added = {"hours-0-description": "By appointment only", "hours-0-valid_from": "2027-01-04"}
+    assert client.post(path, {**shown, **added}).status_code == 302
+    hours = world.shelter.schedules.get()
+    assert (hours.description, hours.valid_from, hours.byday) == (
+        "By appointment only",
+        dt.date(2027, 1, 4),
+        "",
+    )
+
+
 @pytest.mark.parametrize("kind", ["place", "organization"])
 def test_a_save_of_a_place_or_organization_never_undoes_a_later_one(world, kind):
     record: m.Location | m.Organization
