@@ -506,7 +506,7 @@ def test_beds_available_read_in_the_visitors_language(client, kern):
     assert "Available now: 11 beds" in english
     spanish = client.get(service_url("alliance_shelter", "es")).content.decode()
     assert "Disponible ahora: 11 camas" in spanish
-    assert "bed" not in spanish.lower()
+    assert not re.search(r"\bbeds?\b", spanish, re.IGNORECASE)  # not "bed" inside an id
     printed = client.get(service_url("alliance_shelter", "es") + "print/").content.decode()
     assert "Disponible ahora: 11 camas" in printed
 
