@@ -155,16 +155,17 @@ def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _num(value: float) -> str:
-    """A float as an SQL literal (only ever numbers computed here, never input)."""
-    return repr(float(value))
+# What a search is about (its tokens, the place, the numbers derived from them) goes
+# into its statements as parameters, never into their text: database drivers keep the
+# text of recent statements (psycopg, the last 128), so a literal there would stay in
+# the process after the page was answered (search/tests/test_privacy.py).
 
 
-def _literal(token: str) -> str:
-    """A token padded for ``instr``; tokens are checked to be ASCII letters and digits."""
+def _padded(token: str) -> str:
+    """A token padded for ``instr``/``strpos``; tokens are ASCII letters and digits."""
     if not (token.isascii() and token.isalnum()):
         raise ValueError("search tokens must be ASCII letters and digits")
-    return f"' {token} '"
+    return f" {token} "
 
 
 SCORE_COLUMNS = {
@@ -175,8 +176,11 @@ SCORE_COLUMNS = {
 }
 
 
-def _score_sql(groups: list[dict[str, float]], *, every_word_matched: bool) -> str:
-    """Per word, the best of its tokens weighted by the field it is in.
+def _score_sql(
+    groups: list[dict[str, float]], *, every_word_matched: bool
+) -> tuple[str, list[Any]]:
+    """Per word, the best of its tokens weighted by the field it is in (SQL and its
+    parameters).
 
     One ``CASE`` per word tries every (token, field) pair from the highest score down,
     so the first pair found is the word's score and the rest are never looked at (a
@@ -185,9 +189,10 @@ def _score_sql(groups: list[dict[str, float]], *, every_word_matched: bool) -> s
     needs no look into the long ``tokens`` column.
     """
     if not groups:
-        return "0.0"
+        return "0.0", []
     position = "instr" if connection.vendor == "sqlite" else "strpos"
     words = []
+    params: list[Any] = []
     for group in groups:
         pairs = sorted(
             (
@@ -197,24 +202,29 @@ def _score_sql(groups: list[dict[str, float]], *, every_word_matched: bool) -> s
             ),
             key=lambda pair: (-pair[0], pair[1], pair[2]),
         )
-        whens = [
-            f"WHEN {position}({column}, {_literal(token)}) > 0 THEN {_num(score)}"
-            for score, _order, token, column in pairs
-        ]
         if every_word_matched:
-            whens[-1] = f"ELSE {_num(pairs[-1][0])}"
+            tried, last = pairs[:-1], [pairs[-1][0]]
         else:
-            whens.append("ELSE 0.0")
-        words.append(f"CASE {' '.join(whens)} END")
-    return " + ".join(f"({w})" for w in words)
+            tried, last = pairs, [0.0]
+        whens = [f"WHEN {position}({column}, %s) > 0 THEN %s" for _s, _o, _t, column in tried]
+        for score, _order, token, _column in tried:
+            params += [_padded(token), score]
+        params += last
+        words.append(f"CASE {' '.join(whens)} ELSE %s END")
+    return " + ".join(f"({w})" for w in words), params
 
 
-def _distance_sql(place: Place) -> str:
-    """Squared equirectangular distance in miles² (NULL without coordinates)."""
+def _distance_sql(place: Place) -> tuple[str, list[Any]]:
+    """Squared equirectangular distance in miles² (NULL without coordinates), and its
+    parameters."""
     k = MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(place.latitude))
-    dy = f"((d.latitude - {_num(place.latitude)}) * {_num(MILES_PER_DEGREE_LATITUDE)})"
-    dx = f"((d.longitude - {_num(place.longitude)}) * {_num(k)})"
-    return f"({dy} * {dy} + {dx} * {dx})"
+    dy = f"((d.latitude - %s) * {MILES_PER_DEGREE_LATITUDE!r})"
+    dx = "((d.longitude - %s) * %s)"
+    latitude, longitude = float(place.latitude), float(place.longitude)
+    return (
+        f"({dy} * {dy} + {dx} * {dx})",
+        [latitude, latitude, longitude, k, longitude, k],
+    )
 
 
 @dataclass(frozen=True)
@@ -376,8 +386,8 @@ class _Plan:
     prefilter_groups: list[list[str]]
     where: list[str]
     params: list[Any]
-    score: str
-    distance: str
+    score: tuple[str, list[Any]]  # SQL and its parameters
+    distance: tuple[str, list[Any]]
     order: str
     key: Any
 
@@ -482,7 +492,7 @@ def _plan(
         where=where,
         params=params,
         score=_score_sql(groups, every_word_matched=not relaxed),
-        distance=_distance_sql(place) if place is not None else "NULL",
+        distance=_distance_sql(place) if place is not None else ("NULL", []),
         order=order,
         key=key,
     )
@@ -493,13 +503,17 @@ def _select(
     *,
     extra_groups: list[list[str]] = (),  # type: ignore[assignment]
     extra_where: list[str] = (),  # type: ignore[assignment]
+    extra_params: list[Any] = (),  # type: ignore[assignment]
     exclude: list[str] = (),  # type: ignore[assignment]
     limit: int,
     offset: int = 0,
 ) -> tuple[list[_Row], int]:
-    """The best ``limit`` rows after ``offset`` in the plan's order, and how many match."""
+    """The best ``limit`` rows after ``offset`` in the plan's order, and how many match.
+
+    ``extra_params`` are those of ``extra_where``, in its order."""
+    (score, score_params), (distance, distance_params) = plan.score, plan.distance
     where: list[str] = []
-    params: list[Any] = []
+    params: list[Any] = [*score_params, *distance_params]
     groups = [*plan.match_groups, *extra_groups, *plan.filter_groups]
     if groups:
         clause, match_params = fts.match_clause(groups, exclude=exclude)
@@ -508,10 +522,11 @@ def _select(
     where += plan.where
     params += plan.params
     where += extra_where
-    # Only SQL written here is interpolated: column names, numbers computed in this
-    # module and tokens checked to be ASCII letters and digits. Input is parameters.
+    params += extra_params
+    # Only SQL written here is interpolated: column names and constants of this module.
+    # Everything that comes from the search is a parameter (see ``_padded``).
     matches = (
-        f"SELECT {RANK_COLUMNS}, {plan.score} AS score, {plan.distance} AS distance"  # noqa: S608
+        f"SELECT {RANK_COLUMNS}, {score} AS score, {distance} AS distance"  # noqa: S608
         " FROM directory_search_searchdocument d"
         + (" WHERE " + " AND ".join(where) if where else "")
     )
@@ -556,18 +571,20 @@ def _nearest(
     rows: list[_Row] = []
     total = 0
     by_distance = plan.request.sort == "distance" or not plan.groups
-    within = f"{plan.distance} <= {_num(radius * radius)}"
+    distance, distance_params = plan.distance
     remaining = geo.rings(place.latitude, place.longitude, radius)
     first = True
     while remaining:
         ring = remaining.pop(0)
-        conditions = [within]
+        conditions = [f"{distance} <= %s"]
+        params: list[Any] = [*distance_params, float(radius * radius)]
         for box in ring.skip_boxes:
             # Read with an earlier block (blocks may stick out of the next one).
             conditions.append(
-                f"NOT (d.latitude >= {_num(box.south)} AND d.latitude < {_num(box.north)}"
-                f" AND d.longitude >= {_num(box.west)} AND d.longitude < {_num(box.east)})"
+                "NOT (d.latitude >= %s AND d.latitude < %s"
+                " AND d.longitude >= %s AND d.longitude < %s)"
             )
+            params += [box.south, box.north, box.west, box.east]
         cells = ring.cells
         if first:
             cells = cells + nowhere
@@ -577,6 +594,7 @@ def _nearest(
             plan,
             extra_groups=[cells],
             extra_where=conditions,
+            extra_params=params,
             exclude=ring.skip,
             limit=wanted,
         )
@@ -596,11 +614,12 @@ def _within(plan: _Plan, place: Place, radius: int, wanted: int) -> tuple[list[_
     """The first ``wanted`` rows within ``radius`` in one query: the cells covering the
     circle, plus listings without a position that serve the place."""
     nowhere = [geo.nowhere_token(t) for t in sorted(set(place.area_tokens()))]
-    within = f"(d.band IS NULL OR {plan.distance} <= {_num(radius * radius)})"
+    distance, distance_params = plan.distance
     return _select(
         plan,
         extra_groups=[geo.cover(place.latitude, place.longitude, radius) + nowhere],
-        extra_where=[within],
+        extra_where=[f"(d.band IS NULL OR {distance} <= %s)"],
+        extra_params=[*distance_params, float(radius * radius)],
         limit=wanted,
     )
 

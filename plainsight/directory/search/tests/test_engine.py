@@ -345,11 +345,12 @@ def test_the_nearest_first_search_returns_what_a_full_scan_would(
     resolved = resolve(analyze(request.text), document_count=state.document_count)
     groups = resolved.groups
     plan = engine._plan(request, groups, relaxed=False, moment=moment, zones=state.zones)
-    within = f"({plan.distance} <= {radius * radius})"
+    distance, distance_params = plan.distance
     everything, _total = engine._select(
         plan,
         extra_groups=[],
-        extra_where=[f"({within} OR d.band IS NULL)"],
+        extra_where=[f"({distance} <= %s OR d.band IS NULL)"],
+        extra_params=[*distance_params, radius * radius],
         limit=1000,
     )
     # The full scan above counts listings without a position in any area; keep those

@@ -16,7 +16,7 @@ import types
 import pytest
 from django.test import Client
 
-from plainsight.directory.search import query, text
+from plainsight.directory.search import places, query, text
 from plainsight.directory.search.engine import SearchRequest, search
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,18 @@ def test_the_words_of_an_api_search_are_not_kept_after_it(kern) -> None:
         del response
 
     assert _strings_holding(*_marks(word)) == []
+
+
+def test_a_search_leaves_no_statement_naming_its_words_or_place(kern) -> None:
+    """Words the index knows and a known place reach the search's statements. Drivers
+    keep the text of recent statements (psycopg: the last 128, for the life of the
+    process; sqlite3: each connection's compiled statements), so that text may hold
+    placeholders only, never a token or a coordinate."""
+    place = places.find_place("93301")
+    assert place is not None
+    response = Client().post("/en/find-help/", {"q": "legal", "near": "93301"})
+    assert response.status_code == 200 and "results-heading" in response.content.decode()
+    del response
+
+    # A token as the score looks for it, and the place's latitude as SQL would write it.
+    assert _strings_holding("' legal '", f"{place.latitude!r}") == []

@@ -31,15 +31,17 @@ def _expected(document: dict[str, set[str]], groups: list[dict[str, float]]) -> 
     return total
 
 
-def _scored(document: dict[str, set[str]], sql: str) -> float:
+def _scored(document: dict[str, set[str]], score: tuple[str, list]) -> float:
     def column(tokens: set[str]) -> str:
         return " " + " ".join(sorted(tokens)) + " "
 
+    sql, params = score
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {sql} FROM (SELECT %s AS name_tokens, %s AS category_tokens,"  # noqa: S608
             " %s AS organization_tokens, %s AS tokens) d",
             [
+                *params,
                 column(document["name"]),
                 column(document["category"]),
                 column(document["organization"]),
@@ -90,4 +92,4 @@ def test_a_word_in_the_name_outranks_the_same_word_in_the_text():
 
 
 def test_no_words_score_nothing():
-    assert _score_sql([], every_word_matched=True) == "0.0"
+    assert _score_sql([], every_word_matched=True) == ("0.0", [])
