@@ -648,6 +648,11 @@ def search_index_refresh(*, batch_size: int = BATCH_SIZE) -> int:
     if len(ids) > REBUILD_SHARE * max(directory.Service.objects.count(), 1):
         search_index_rebuild(batch_size=batch_size)
         return len(ids)
+    if not ids:
+        # Nothing changed: the version stays, so no process reads its counts again and
+        # no search runs twice (a new version every 15 minutes did both).
+        SearchIndexState.objects.filter(id=1).update(refreshed_at=started)
+        return 0
     for chunk in _chunks(sorted(ids), batch_size):
         search_index_services(service_ids=chunk)
     _bump_state(refreshed_at=started)

@@ -113,6 +113,24 @@ def test_an_index_of_an_older_format_is_rebuilt_by_a_refresh():
     assert _names("harbor") == ["Harbor Legal Aid"]
 
 
+def test_a_refresh_that_finds_nothing_changed_keeps_the_index_version():
+    """Every process rereads the index's token counts, and its next search runs twice,
+    when the version changes: a refresh every 15 minutes must not change it for
+    nothing."""
+    shelter = factories.ServiceFactory.create(name="Kern Shelter")
+    _an_hour_ago()
+    services.search_index_rebuild()
+    before = SearchIndexState.objects.get(id=1)
+    assert services.search_index_refresh() == 0
+    after = SearchIndexState.objects.get(id=1)
+    assert after.version == before.version
+    assert after.refreshed_at > before.refreshed_at
+    shelter.name = "Kern Safe House"
+    shelter.save()
+    assert services.search_index_refresh() == 1
+    assert SearchIndexState.objects.get(id=1).version != before.version
+
+
 def test_a_refresh_that_would_touch_most_listings_rebuilds_once(monkeypatch):
     for name in ("Harbor Legal Aid", "Valley Food Bank", "Kern Shelter", "Delano Clinic"):
         factories.ServiceFactory.create(name=name)
