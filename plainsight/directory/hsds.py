@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models as dj_models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from plainsight.directory import models
 
@@ -184,6 +185,16 @@ HIERARCHY_LINKS = {
 }
 
 
+# Required text columns that may be empty. HSDS requires metadata's previous and
+# replacement values, and a field filled for the first time had nothing before (one
+# cleared has nothing after): the empty text is the value. Every other required text
+# must say something (a service with an empty name would be listed without one).
+REQUIRED_MAY_BE_EMPTY = {
+    ("metadata", "previous_value"),
+    ("metadata", "replacement_value"),
+}
+
+
 def link_required(table: str, column: str) -> bool:
     """Whether a link to a record that exists nowhere is refused (else: a warning)."""
     return (table, column) in REQUIRED_REFERENCES
@@ -261,6 +272,9 @@ class Column:
     nullable: bool = True
     max_length: int | None = None
     choices: tuple[str, ...] = ()
+    # Numbers: the largest the column holds, and the decimals it keeps.
+    max_value: decimal.Decimal | None = None
+    decimal_places: int | None = None
 
 
 @dataclass(frozen=True)
@@ -388,6 +402,7 @@ def _column(
             (name for name, candidate in TABLE_MODELS.items() if candidate is related), None
         )
     choices = tuple(str(value) for value, _label in (model_field.choices or ()))
+    max_value, decimal_places = _number_range(model_field)
     return Column(
         name=name,
         attname=attname,
@@ -398,7 +413,26 @@ def _column(
         nullable=bool(model_field.null),
         max_length=getattr(model_field, "max_length", None),
         choices=choices,
+        max_value=max_value,
+        decimal_places=decimal_places,
     )
+
+
+def _number_range(
+    model_field: dj_models.Field[Any, Any],
+) -> tuple[decimal.Decimal | None, int | None]:
+    """The largest value a number column holds in every database (PostgreSQL refuses a
+    larger one, SQLite would store it), and its decimal places."""
+    if isinstance(model_field, dj_models.DecimalField):
+        places = model_field.decimal_places or 0
+        digits = model_field.max_digits or 0
+        largest = decimal.Decimal(10) ** (digits - places) - decimal.Decimal(10) ** -places
+        return largest, places
+    if isinstance(model_field, dj_models.IntegerField):
+        ranges = BaseDatabaseOperations.integer_field_ranges
+        _smallest, largest_int = ranges.get(model_field.get_internal_type(), (None, None))
+        return (decimal.Decimal(largest_int) if largest_int is not None else None), 0
+    return None, None
 
 
 def spec(table: str) -> TableSpec:

@@ -71,9 +71,10 @@ UNREADABLE_MEMBER = (
 )
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
-_BYDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$")
+_BYDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$", re.IGNORECASE)
 _SPREADSHEET_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?$")
 _LINE_END = re.compile(r"[\r\n]")  # "\r" alone ends lines in Excel's "CSV (Macintosh)"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -86,6 +87,11 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
         "invalid_json": _("The file is not valid JSON (line %(line)s, column %(column)s)."),
         "invalid_csv": _("The file is not a valid CSV file: %(detail)s."),
         "invalid_encoding": _("The file is not UTF-8 text."),
+        "broken_text": _(
+            "This text holds a character that no text can: a NUL (code 0), or half of a "
+            "UTF-16 surrogate pair, as is left where a text was cut in the middle of an "
+            "emoji. Correct it at its source."
+        ),
         "bad_zip": _("The file is not a valid zip archive of HSDS CSV files."),
         "unreadable_member": _(
             "%(name)s cannot be read from the archive: it is damaged, protected by a "
@@ -117,6 +123,7 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
             "decimals, without thousands separators (1200 or 35.37)."
         ),
         "negative": _("This cannot be negative."),
+        "too_large": _("“%(value)s” is too large: at most %(max)s."),
         "not_boolean": _("“%(value)s” is not true or false."),
         "invalid_translations": _(
             'Translations must map a language code to texts, for example {"es": {"name": "…"}}.'
@@ -196,13 +203,14 @@ class Problem:
         return problem_message(self.code, self.params)
 
     def as_dict(self) -> dict[str, Any]:
+        """The problem as a job keeps it (JSON that every database can store)."""
         return {
-            "file": self.file,
+            "file": _printable(self.file),
             "row": self.row,
-            "field": self.field,
+            "field": _printable(self.field),
             "code": self.code,
-            "params": {k: str(v) for k, v in self.params.items()},
-            "message": self.message,
+            "params": {k: _printable(str(v)) for k, v in self.params.items()},
+            "message": _printable(self.message),
         }
 
     def __str__(self) -> str:
@@ -435,8 +443,8 @@ def coerce(column: hsds.Column, raw: Any) -> Any:
             raise BadValue("not_integer", value=raw)
         if number < 0:
             raise BadValue("negative")
-        if number > 2_147_483_647:
-            raise BadValue("not_integer", value=raw)
+        if column.max_value is not None and number > column.max_value:
+            raise BadValue("too_large", value=raw, max=column.max_value)
         return int(number)
     if kind == hsds.Kind.FLOAT:
         return _parse_number(raw)
@@ -444,15 +452,18 @@ def coerce(column: hsds.Column, raw: Any) -> Any:
         number = _parse_number(raw)
         if number < 0:
             raise BadValue("negative")
-        if number >= 10**10:
-            raise BadValue("not_number", value=raw)
-        return decimal.Decimal(str(raw)).quantize(decimal.Decimal("0.0001"))
+        if column.max_value is not None and number > column.max_value + 1:
+            # Far too large to round to the column's decimals.
+            raise BadValue("too_large", value=raw, max=column.max_value)
+        # Kept to the decimals the column stores: compared unrounded with what is
+        # stored, the same file would change the row at every import.
+        places = decimal.Decimal(1).scaleb(-(column.decimal_places or 0))
+        amount = decimal.Decimal(str(raw).strip()).quantize(places)
+        if column.max_value is not None and amount > column.max_value:
+            raise BadValue("too_large", value=raw, max=column.max_value)
+        return amount
     if kind == hsds.Kind.DATE:
-        text = str(raw).strip()
-        try:
-            return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else _bad_date(raw)
-        except ValueError:
-            raise BadValue("invalid_date", value=raw) from None
+        return _parse_date(raw)
     if kind == hsds.Kind.DATETIME:
         try:
             moment = dt.datetime.fromisoformat(str(raw).strip())
@@ -470,7 +481,17 @@ def coerce(column: hsds.Column, raw: Any) -> Any:
     return raw
 
 
-def _bad_date(raw: Any) -> dt.date:
+def _parse_date(raw: Any) -> dt.date:
+    """YYYY-MM-DD, or the date of an ISO 8601 date and time (RFC 5545 allows one for
+    ``until``). Nothing may follow: "2024-01-151" is no date, not 15 January."""
+    text = str(raw).strip()
+    try:
+        if _ISO_DATE.match(text):
+            return dt.date.fromisoformat(text)
+        if _ISO_DATE.match(text[:10]) and text[10:11] in ("T", " "):
+            return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
     raise BadValue("invalid_date", value=raw)
 
 
@@ -518,17 +539,36 @@ def detect_entity(document: dict[str, Any]) -> str | None:
         return "service"
     if "location_type" in keys:
         return "location"
-    if keys & {"services", "locations", "programs", "organization_identifiers", "website"}:
-        return "organization"
-    if keys & {"year_incorporated", "tax_status", "legal_status", "logo"}:
+    if keys & _ORGANIZATION_KEYS:
         return "organization"
     if keys & {"location", "location_id", "service_id", "service"} and "name" not in keys:
         return "service_at_location"
     if keys & {"taxonomy_detail", "taxonomy_id", "parent_id", "code", "term_uri"}:
         return "taxonomy_term"
-    if keys <= {"id", "name", "description", "uri", "version", "metadata", "translations"}:
+    # An organization may give no more than a taxonomy ({id, name, description}, a uri):
+    # only the version is a taxonomy's own.
+    if "version" in keys and keys <= _TAXONOMY_KEYS:
         return "taxonomy" if {"id", "name", "description"} <= keys else None
     return None
+
+
+# Keys of an organization document that no other HSDS document has (a service is told
+# by its status first).
+_ORGANIZATION_KEYS = {
+    "services",
+    "locations",
+    "programs",
+    "organization_identifiers",
+    "website",
+    "additional_websites",
+    "parent_organization_id",
+    "year_incorporated",
+    "tax_status",
+    "tax_id",
+    "legal_status",
+    "logo",
+}
+_TAXONOMY_KEYS = {"id", "name", "description", "uri", "version", "metadata", "translations"}
 
 
 def read_json(
@@ -554,17 +594,66 @@ def read_json(
     if isinstance(payload, dict) and isinstance(payload.get("contents"), list):
         payload = payload["contents"]
     documents = payload if isinstance(payload, list) else [payload]
+    detected = [
+        entity or detect_entity(document) if isinstance(document, dict) else None
+        for document in documents
+    ]
+    # An API page, or a list, holds one record type: a document that alone could be
+    # several (an organization with only its required fields) is of the others' type.
+    types = set(detected) - {None}
+    common = types.pop() if len(types) == 1 else None
     result: list[tuple[str, dict[str, Any], int]] = []
-    for index, document in enumerate(documents, start=1):
+    for index, (document, table) in enumerate(zip(documents, detected, strict=True), start=1):
         if not isinstance(document, dict):
             report.error(Problem("not_an_object", file=file_name, row=index))
             continue
-        table = entity or detect_entity(document)
+        broken = _broken_text_path(document)
+        if broken is not None:
+            report.error(Problem("broken_text", file=file_name, row=index, field=broken))
+            continue
+        table = table or common
         if table is None:
             report.error(Problem("unknown_entity", file=file_name, row=index))
             continue
         result.append((table, document, index))
     return result
+
+
+def _broken_text_path(value: Any, path: str = "") -> str | None:
+    """Where a text or key holds a character no text can be stored with, or None: half
+    of a character (a lone UTF-16 surrogate), or a NUL, both of which JSON's \\u escapes
+    can spell."""
+    if isinstance(value, str):
+        return path if _unstorable(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = _join(path, _printable(key))
+            if _unstorable(key):
+                return where
+            found = _broken_text_path(item, where)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _broken_text_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:  # PostgreSQL's texts cannot hold it
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(text: str) -> str:
+    """A text that can be stored and shown: broken characters as escapes (\\ud83d)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[str, bytes]:
@@ -710,6 +799,9 @@ def _flatten(
     for key, raw in document.items():
         if key in columns:
             column = columns[key]
+            if _blank_but_required(spec, column, raw):
+                collector.report.error(source.problem("required", key, field=key))
+                continue
             try:
                 value = coerce(column, raw)
             except BadValue as bad:
@@ -844,9 +936,7 @@ def collect_table_rows(
                 # An empty cell is CSV's null, which says nothing (as in JSON): reading
                 # "no" would be a guess, and a blank must never make a shelter public.
                 continue
-            if (raw is None or raw == "") and (
-                column.name in spec.required or column.name in spec.tabular_required
-            ):
+            if _blank_but_required(spec, column, raw):
                 collector.report.error(source.problem("required", column.name, field=column.name))
                 ok = False
                 continue
@@ -871,6 +961,16 @@ def collect_table_rows(
             collector.stated[(table, column.name)].add(_ALL_PARENTS)
 
 
+def _blank_but_required(spec: hsds.TableSpec, column: hsds.Column, raw: Any) -> bool:
+    """Whether a required value is missing: no value, or a text of nothing but spaces
+    (a JSON "" passes HSDS's schemas, which set no minimum length)."""
+    if column.name not in spec.required and column.name not in spec.tabular_required:
+        return False
+    if (spec.name, column.name) in hsds.REQUIRED_MAY_BE_EMPTY:
+        return raw is None
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
 # Marker: "every parent present in this import" (resolved once all files are read).
 _ALL_PARENTS = uuid.UUID(int=0)
 
@@ -881,6 +981,11 @@ def _csv_rows(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        report.error(Problem("invalid_encoding", file=file_name))
+        return [], []
+    if "\x00" in text:
+        # No text file holds NUL characters; one saved as UTF-16 without a byte order
+        # mark ("Unicode text") has one after every letter, and reads as UTF-8.
         report.error(Problem("invalid_encoding", file=file_name))
         return [], []
     # Spreadsheets set to a language that writes decimals with a comma (Spanish among
@@ -1486,12 +1591,25 @@ def _collect_tabular(tables: dict[str, list[dict[str, Any]]], collector: Collect
         if csv_name not in names:
             collector.report.warn(Problem("unknown_file", file=csv_name, params={"name": csv_name}))
             continue
+        readable: list[tuple[int, dict[str, Any]]] = []
+        for index, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                collector.report.error(Problem("not_an_object", file=csv_name, row=index))
+                continue
+            broken = _broken_text_path(row)
+            if broken is not None:
+                problem = Problem("broken_text", file=csv_name, row=index, field=broken)
+                collector.report.error(problem)
+                continue
+            readable.append((index, row))
         header: list[str] = []
-        for row in rows:
+        for _index, row in readable:
             for key in row:
                 if key not in header:
                     header.append(key)
-        numbered = [(index, _strip_nulls(row)) for index, row in enumerate(rows, start=1)]
+        if not readable:
+            continue  # an empty table (or one of rows refused above) has no columns
+        numbered = [(index, _strip_nulls(row)) for index, row in readable]
         collect_table_rows(csv_name, names[csv_name], numbered, header, collector)
 
 

@@ -313,6 +313,8 @@ def render(
         value = hsds.to_json_value(column, getattr(instance, column.attname))
         if value is not None:
             document[column.name] = value
+        elif (table, column.name) in hsds.REQUIRED_MAY_BE_EMPTY:
+            document[column.name] = ""  # HSDS requires the key; empty is the value
     waiting = getattr(instance, "unresolved_links", None)
     if waiting:
         # Ids of records the directory does not hold: given back as the source gave them

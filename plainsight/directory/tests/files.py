@@ -6,7 +6,7 @@ import io
 import zipfile
 
 
-def zipped(files: dict[str, str]) -> bytes:
+def zipped(files: dict[str, str] | dict[str, bytes]) -> bytes:
     """A .zip holding ``files`` (name → text), as an HSDS CSV package is uploaded."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import io
 import json
 import shutil
 import uuid
@@ -538,7 +539,8 @@ def test_a_capacity_without_a_unit_is_refused_and_nothing_written():
     organization = uuid.uuid4()
     for header, cell, code in (
         ("id,service_id,unit_id,available,updated", ",,", "required"),
-        ("id,service_id,unit_id,available,updated", ", ,", "invalid_uuid"),
+        ("id,service_id,unit_id,available,updated", ", ,", "required"),  # blank is empty
+        ("id,service_id,unit_id,available,updated", ",bed,", "invalid_uuid"),
         ("id,service_id,available,updated", ",", "missing_column"),
     ):
         files = {
@@ -967,3 +969,220 @@ def test_import_is_audited_once_per_change_never_with_content():
     run_json(example("service_full.json"), audit_target_id="job-2")  # nothing changes
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert [(e.action, e.target_id) for e in events] == [("directory.import", "job-1")]
+
+
+# --- Files other HSDS tools write ---------------------------------------------------------
+
+
+def test_an_organization_with_only_its_required_fields_is_never_taken_for_a_taxonomy():
+    """{id, name, description} is all HSDS requires of an organization, and also all it
+    requires of a taxonomy. In a page of organizations such a one is an organization
+    like the others (it was imported into the taxonomies, without a word); alone, the
+    import asks which record type the file holds instead of guessing."""
+    full, minimal = uuid.uuid4(), uuid.uuid4()
+    page = {
+        "total_items": 2,
+        "contents": [
+            {
+                "id": str(full),
+                "name": "Kern Legal Aid",
+                "description": "d",
+                "website": "https://a.example",
+            },
+            {
+                "id": str(minimal),
+                "name": "Valley Shelter",
+                "description": "d",
+                "uri": "https://b.example",
+            },
+        ],
+    }
+    report = run_json(page)
+    assert report.ok, [str(p) for p in report.errors]
+    assert set(models.Organization.objects.values_list("pk", flat=True)) == {full, minimal}
+    assert not models.Taxonomy.objects.exists()
+
+    alone = {"id": str(uuid.uuid4()), "name": "Valley Shelter", "description": "d"}
+    report = run_json([alone])
+    assert [(p.row, p.code) for p in report.errors] == [(1, "unknown_entity")]
+    assert not models.Taxonomy.objects.exists()
+    assert run_json([alone], entity="organization").ok
+    # A taxonomy says so by its version (the HSDS examples do).
+    assert run_json([{**alone, "id": str(uuid.uuid4()), "version": "2"}]).created == {"taxonomy": 1}
+
+
+def test_a_text_cut_in_the_middle_of_an_emoji_is_refused_with_its_place_not_a_crash():
+    """JSON's \\u escapes can spell half of a character (a lone UTF-16 surrogate, what a
+    script leaves when it cuts a text between the two halves of an emoji). The import
+    stopped with a UnicodeEncodeError when writing, and the job gave no reason."""
+    document = json.dumps({**_minimal_service(), "description": "Call us 📞"})
+    broken = document.replace("\\ud83d\\udcde", "\\ud83d").encode()
+    assert "\\ud83d\\udcde" in document
+    report = run_json(broken)
+    assert [(p.row, p.field, p.code) for p in report.errors] == [(1, "description", "broken_text")]
+    assert all(count == 0 for count in table_counts().values())
+    # The report itself can be stored (a job's problems are kept as JSON).
+    json.dumps([p.as_dict() for p in report.errors], ensure_ascii=False).encode()
+    key = document.replace('"description"', '"descr\\udcdeption"').encode()
+    report = run_json(key)
+    assert [p.code for p in report.errors] == ["broken_text"]
+    json.dumps([p.as_dict() for p in report.errors], ensure_ascii=False).encode()
+    # Tabular JSON too; and a row that is no object is said, not a crash.
+    tabular = f'{{"organizations.csv": [{{"id": "{uuid.uuid4()}", "name": "O\\ud83d", '
+    tabular += '"description": "d"}, 3]}'
+    report = run_json(tabular.encode())
+    assert [(p.file, p.row, p.field, p.code) for p in report.errors] == [
+        ("organizations.csv", 1, "name", "broken_text"),
+        ("organizations.csv", 2, "", "not_an_object"),
+    ]
+    assert all(count == 0 for count in table_counts().values())
+
+
+def _minimal_service(**extra: Any) -> dict[str, Any]:
+    return {
+        "id": str(SERVICE_ID),
+        "name": "Help line",
+        "status": "active",
+        "organization": {"id": str(ORGANIZATION_ID), "name": "Org", "description": "d"},
+        **extra,
+    }
+
+
+ORGANIZATION_ID = uuid.UUID("d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
+
+
+def test_a_date_with_anything_after_it_is_refused():
+    """ "2024-01-15x" or "2024-01-151" was read as 15 January, the rest dropped unseen. A
+    full date and time still gives its date (RFC 5545 allows one for ``until``)."""
+    for value in ("2024-01-15x", "2024-01-151", "2024-01-15 noon"):
+        report = run_json(_minimal_service(assured_date=value))
+        assert [(p.field, p.code) for p in report.errors] == [("assured_date", "invalid_date")]
+        organization = uuid.uuid4()
+        files = {
+            "organizations.csv": f"id,name,description\n{organization},Org,Helps\n",
+            "services.csv": (
+                "id,organization_id,name,status,assured_date\n"
+                f"{SERVICE_ID},{organization},S,active,{value}\n"
+            ),
+        }
+        report = importing.run_import([(zipped(files), "p.zip")], file_format="csv")
+        assert [(p.row, p.field, p.code) for p in report.errors] == [
+            (2, "assured_date", "invalid_date")
+        ]
+    assert not models.Service.objects.exists()
+    for value in ("2024-01-15", "2024-01-15T00:00:00Z", "2024-01-15 00:00:00"):
+        assert run_json(_minimal_service(assured_date=value)).ok
+        assert models.Service.objects.get().assured_date == dt.date(2024, 1, 15)
+
+
+def test_a_required_text_left_blank_is_refused_in_json_as_in_csv():
+    """HSDS requires a service's name: the CSV import refused an empty cell, but JSON's
+    "" (and a cell of spaces) made a listing with no name."""
+    for name in ("", "   "):
+        report = run_json(_minimal_service(name=name))
+        assert [(p.field, p.code) for p in report.errors] == [("name", "required")]
+        report = run_json(
+            _minimal_service(
+                organization={"id": str(uuid.uuid4()), "name": "O", "description": name}
+            )
+        )
+        assert [(p.field, p.code) for p in report.errors] == [
+            ("organization.description", "required")
+        ]
+        files = {"organizations.csv": f'id,name,description\n{uuid.uuid4()},"{name}",Helps\n'}
+        report = importing.run_import([(zipped(files), "p.zip")], file_format="csv")
+        assert [(p.row, p.field, p.code) for p in report.errors] == [(2, "name", "required")]
+    assert all(count == 0 for count in table_counts().values())
+
+
+def test_a_change_recorded_from_or_to_nothing_imports_and_round_trips(tmp_path):
+    """HSDS metadata records a field filled for the first time with an empty
+    previous_value (and a field cleared with an empty replacement_value). Such a row
+    was imported from JSON, but neither export of it imported again ("previous_value
+    is required"): the JSON export left the key out, and the CSV import refused the
+    empty cell."""
+    change = {
+        "id": str(uuid.uuid4()),
+        "last_action_date": "2026-01-05",
+        "last_action_type": "update",
+        "field_name": "url",
+        "previous_value": "",
+        "replacement_value": "https://help.example",
+        "updated_by": "Coordinator",
+    }
+    cleared = {**change, "id": str(uuid.uuid4()), "previous_value": "x", "replacement_value": ""}
+    report = run_json(_minimal_service(metadata=[change, cleared]))
+    assert report.ok, [str(p) for p in report.errors]
+    stream = io.StringIO()
+    exporting.export_json(stream)
+    exported = json.loads(stream.getvalue())
+    assert {m["previous_value"] for m in exported[0]["metadata"]} == {"", "x"}
+    again = run_json(exported)
+    assert again.ok and not again.created and not again.updated, [str(p) for p in again.errors]
+    exporting.export_csv_package(tmp_path / "out")
+    again = importing.run_import([(tmp_path / "out", "out")], file_format="csv")
+    assert again.ok and not again.created and not again.updated, [str(p) for p in again.errors]
+    assert models.Metadata.objects.count() == 2
+
+
+def test_values_the_database_cannot_hold_are_refused_with_their_place():
+    """A year given as a spreadsheet's date number (43101 is 1 January 2018), or a NUL
+    character, passed every check and then stopped the run on PostgreSQL ("smallint out
+    of range", "cannot contain NUL"), naming no file, row or field; SQLite stored them.
+    Both now refuse them where they are."""
+    organization = {"id": str(uuid.uuid4()), "name": "O", "description": "d"}
+    report = run_json(_minimal_service(organization={**organization, "year_incorporated": 43101}))
+    assert [(p.field, p.code) for p in report.errors] == [
+        ("organization.year_incorporated", "too_large")
+    ]
+    assert "at most 32767" in report.errors[0].message
+    report = run_json(_minimal_service(minimum_age=3_000_000_000))
+    assert [(p.field, p.code) for p in report.errors] == [("minimum_age", "too_large")]
+    capacity = {
+        "id": str(uuid.uuid4()),
+        "available": 10**10,
+        "updated": "2026-01-05T10:00:00Z",
+        "unit": {"id": UNIT_ID, "name": "bed"},
+    }
+    report = run_json(_minimal_service(capacities=[capacity]))
+    assert [(p.field, p.code) for p in report.errors] == [("capacities[0].available", "too_large")]
+    report = run_json(_minimal_service(description="Call\u0000us"))
+    assert [(p.field, p.code) for p in report.errors] == [("description", "broken_text")]
+    assert all(count == 0 for count in table_counts().values())
+    # A CSV file saved as UTF-16 without a byte order mark has a NUL after every letter.
+    text = f"id,name,description\n{uuid.uuid4()},Org,Helps\n"
+    for data in (text.encode("utf-16-le"), text.replace("Helps", "Hel\x00ps").encode()):
+        report = importing.run_import(
+            [(zipped({"organizations.csv": data}), "p.zip")], file_format="csv"
+        )
+        assert [(p.file, p.code) for p in report.errors] == [
+            ("organizations.csv", "invalid_encoding")
+        ]
+    assert not models.Organization.objects.exists()
+
+
+def test_a_capacity_is_kept_to_the_hundredth_it_is_stored_in_so_reimporting_changes_nothing():
+    """Capacities are held to two decimals; 4.125 was compared as 4.1250 with the 4.12
+    stored, so every import of the same file rewrote it."""
+    capacity = {
+        "id": str(uuid.uuid4()),
+        "available": 4.125,
+        "updated": "2026-01-05T10:00:00Z",
+        "unit": {"id": UNIT_ID, "name": "bed"},
+    }
+    assert run_json(_minimal_service(capacities=[capacity])).ok
+    again = run_json(_minimal_service(capacities=[capacity]))
+    assert again.ok and not again.updated, again.updated
+
+
+def test_days_in_small_letters_are_days():
+    """RFC 5545 values are case-insensitive: "mo,tu" and "1mo" are days (the listing
+    pages, search and the hours editor read them so); the import refused them."""
+    schedules = [
+        {"id": str(uuid.uuid4()), "freq": "WEEKLY", "byday": "mo,tu"},
+        {"id": str(uuid.uuid4()), "freq": "MONTHLY", "byday": "1mo,-1Fr"},
+    ]
+    report = run_json(_minimal_service(schedules=schedules))
+    assert report.ok, [str(p) for p in report.errors]
+    report = run_json(_minimal_service(schedules=[{"id": str(uuid.uuid4()), "byday": "monday"}]))
+    assert [(p.field, p.code) for p in report.errors] == [("schedules[0].byday", "invalid_byday")]
