@@ -166,6 +166,10 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
             "“%(column)s” is not part of HSDS or the PlainSight profile; it was ignored."
         ),
         "unknown_file": _("%(name)s is not an HSDS table file; it was ignored."),
+        "legacy_table": _(
+            "%(name)s is a table of HSDS before version 3: HSDS 3.1 has %(replacement)s "
+            "instead. Convert the file to HSDS 3.1."
+        ),
         "duplicate_file": _(
             "The archive also holds %(other)s, the same table: keep only the one to import."
         ),
@@ -692,6 +696,39 @@ def read_csv_package(path_or_bytes: Path | bytes, report: ImportReport) -> dict[
     return files
 
 
+# Tables of HSDS 1.x and 2.0 (and of Open Referral UK 1.0, built on them) that HSDS 3
+# renamed, merged or removed → what HSDS 3.1 has instead. Names are HSDS's own, so not
+# translated. Ignored like a column of the publisher's own, such a table left every
+# location without its address or every service without its hours, in a run that
+# succeeded: it is refused, saying what to change. (HSDS 3.0 to 3.1 renamed nothing.)
+LEGACY_FILES = {
+    "physical_addresses.csv": "addresses.csv (address_type physical)",
+    "postal_addresses.csv": "addresses.csv (address_type postal)",
+    "accessibility_for_disabilities.csv": "accessibility.csv",
+    "regular_schedules.csv": "schedules.csv (freq, byday, opens_at, closes_at)",
+    "holiday_schedules.csv": "schedules.csv (valid_from, valid_to, opens_at, closes_at)",
+    "services_at_location.csv": "service_at_location.csv",
+    "service_attributes.csv": "attributes.csv",
+    "other_attributes.csv": "attributes.csv",
+    "service_taxonomy.csv": "attributes.csv",
+    "services_taxonomy.csv": "attributes.csv",
+    "eligibility.csv": "eligibility_description, minimum_age and maximum_age in services.csv",
+    "payments_accepted.csv": "fees_description in services.csv, and cost_options.csv",
+}
+LEGACY_KEYS = {
+    "physical_addresses": "addresses (address_type physical)",
+    "postal_addresses": "addresses (address_type postal)",
+    "accessibility_for_disabilities": "accessibility",
+    "regular_schedules": "schedules",
+    "holiday_schedules": "schedules",
+    "service_attributes": "attributes",
+    "other_attributes": "attributes",
+    "service_taxonomys": "attributes",
+    "eligibilitys": "eligibility_description, minimum_age and maximum_age",
+    "fundings": "funding",
+}
+
+
 # --- JSON documents → records ------------------------------------------------------------
 
 
@@ -816,6 +853,10 @@ def _flatten(
                     record.values["timezone"] = offset
         elif key in nested:
             _flatten_nested(spec, nested[key], raw, record, source, collector)
+        elif key in LEGACY_KEYS:
+            collector.report.error(
+                source.problem("legacy_table", key, name=key, replacement=LEGACY_KEYS[key])
+            )
         elif (table, key) not in collector.warned_keys:
             collector.warned_keys.add((table, key))
             collector.report.warn(source.problem("unknown_key", key, column=key))
@@ -1564,7 +1605,10 @@ def collect_file(
     known: dict[str, tuple[str, bytes]] = {}
     for path in sorted(files):
         csv_name = path.rsplit("/", 1)[-1].lower()
-        if csv_name not in names:
+        if csv_name in LEGACY_FILES:
+            params = {"name": path, "replacement": LEGACY_FILES[csv_name]}
+            report.error(Problem("legacy_table", file=path, params=params))
+        elif csv_name not in names:
             report.warn(Problem("unknown_file", file=path, params={"name": path}))
         elif csv_name in known:
             # One table twice (in two folders): which one is meant cannot be told.
@@ -1588,6 +1632,10 @@ def collect_file(
 def _collect_tabular(tables: dict[str, list[dict[str, Any]]], collector: Collector) -> None:
     names = hsds.csv_table_names()
     for csv_name, rows in tables.items():
+        if csv_name in LEGACY_FILES:
+            params = {"name": csv_name, "replacement": LEGACY_FILES[csv_name]}
+            collector.report.error(Problem("legacy_table", file=csv_name, params=params))
+            continue
         if csv_name not in names:
             collector.report.warn(Problem("unknown_file", file=csv_name, params={"name": csv_name}))
             continue

@@ -1186,3 +1186,44 @@ def test_days_in_small_letters_are_days():
     assert report.ok, [str(p) for p in report.errors]
     report = run_json(_minimal_service(schedules=[{"id": str(uuid.uuid4()), "byday": "monday"}]))
     assert [(p.field, p.code) for p in report.errors] == [("schedules[0].byday", "invalid_byday")]
+
+
+def test_tables_of_hsds_before_3_are_refused_saying_what_hsds_3_calls_them():
+    """An HSDS 2.0 package (or an Open Referral UK 1.0 feed) names its addresses and
+    opening hours physical_addresses and regular_schedules. They were warned about and
+    left out, and the rest imported: every location lost its address, every service its
+    hours. The run is now refused, each name with its HSDS 3 counterpart. HSDS 3.0 to
+    3.1 renamed nothing: a 3.0 document imports as it is."""
+    organization = uuid.uuid4()
+    location = uuid.uuid4()
+    files = {
+        "organizations.csv": f"id,name,description\n{organization},Org,Helps\n",
+        "services.csv": f"id,organization_id,name,status\n{SERVICE_ID},{organization},S,active\n",
+        "regular_schedules.csv": (
+            f"id,service_id,weekday,opens_at,closes_at\n{uuid.uuid4()},{SERVICE_ID},1,9:00,17:00\n"
+        ),
+        "physical_addresses.csv": f"id,location_id,address_1\n{uuid.uuid4()},{location},1 A St\n",
+        "notes.csv": "id,text\n1,ours\n",
+    }
+    report = importing.run_import([(zipped(files), "p.zip")], file_format="csv")
+    assert [(p.file, p.code) for p in report.errors] == [
+        ("physical_addresses.csv", "legacy_table"),
+        ("regular_schedules.csv", "legacy_table"),
+    ]
+    assert "HSDS 3.1 has schedules.csv" in report.errors[1].message
+    assert [(p.file, p.code) for p in report.warnings] == [("notes.csv", "unknown_file")]
+    hours = [{"id": str(uuid.uuid4()), "weekday": 1, "opens_at": "09:00", "closes_at": "17:00"}]
+    report = run_json(_minimal_service(regular_schedules=hours, reviews=[]))
+    assert [(p.field, p.code) for p in report.errors] == [("regular_schedules", "legacy_table")]
+    assert "HSDS 3.1 has schedules instead" in report.errors[0].message
+    assert [(p.field, p.code) for p in report.warnings] == [("reviews", "unknown_key")]
+    assert all(count == 0 for count in table_counts().values())
+
+    hsds_3_0 = example("service_full.json")
+    for key in ("additional_urls", "capacities"):  # added in 3.1
+        del hsds_3_0[key]
+    del hsds_3_0["organization"]["additional_websites"]
+    for attribute in hsds_3_0["attributes"]:
+        attribute.pop("label", None)
+    report = run_json(hsds_3_0)
+    assert report.ok and report.applied, [str(p) for p in report.errors]
