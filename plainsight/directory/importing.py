@@ -117,6 +117,10 @@ def problem_message(code: str, params: dict[str, Any]) -> str:
             "“%(value)s” is not a date and time in ISO 8601 form (2026-01-31T09:00:00Z)."
         ),
         "invalid_time": _("“%(value)s” is not a time in the form HH:MM."),
+        "time_24": _(
+            "“%(value)s” is not a time of day: a day ends at 23:59. Write 23:59 for a "
+            "closing at midnight."
+        ),
         "not_integer": _("“%(value)s” is not a whole number."),
         "not_number": _(
             "“%(value)s” is not a number as HSDS writes them: digits, a point before any "
@@ -401,6 +405,10 @@ def _spreadsheet_time(raw: Any) -> dt.time:
         raise BadValue("invalid_time", value=raw)
     hour, minute, second, half = match.groups()
     hours = int(hour)
+    if hours == 24 and not half and int(minute) == int(second or 0) == 0:
+        # ISO 8601's end of the day, written by some systems for a midnight closing;
+        # HSDS times (RFC 3339) stop at 23:59:59.
+        raise BadValue("time_24", value=raw)
     if half:
         if not 1 <= hours <= 12:
             raise BadValue("invalid_time", value=raw)
@@ -428,7 +436,7 @@ def coerce(column: hsds.Column, raw: Any) -> Any:
         return _empty_value(column)
     kind = column.kind
     if kind == hsds.Kind.UUID:
-        value = hsds.uuid_or_none(raw)
+        value = _uuid(raw)
         if value is None:
             raise BadValue("invalid_uuid", value=raw)
         return value
@@ -483,6 +491,11 @@ def coerce(column: hsds.Column, raw: Any) -> Any:
     if kind == hsds.Kind.JSON:
         return _coerce_json(column, raw)
     return raw
+
+
+def _uuid(raw: Any) -> uuid.UUID | None:
+    """An id, with the spaces a spreadsheet may leave around it ("…4b ")."""
+    return hsds.uuid_or_none(raw.strip() if isinstance(raw, str) else raw)
 
 
 def _parse_date(raw: Any) -> dt.date:
@@ -844,6 +857,12 @@ def _flatten(
             except BadValue as bad:
                 collector.report.error(source.problem(bad.code, key, **bad.params))
                 continue
+            if column.references and record.values.get(column.attname, value) != value:
+                # The nested record (read first) is another one: which is meant?
+                collector.report.error(
+                    source.problem("duplicate_conflict", key, table=table, id=record_id, field=key)
+                )
+                continue
             record.values[column.attname] = value
             if column.references or column.name in {"link_id", "resource_id"}:
                 record.stated_fks.add(column.attname)
@@ -964,7 +983,7 @@ def collect_table_rows(
     present = [columns[name] for name in header if name in columns]
     for line, row in rows:
         source = Source(file_name, line)
-        record_id = hsds.uuid_or_none(row.get("id"))
+        record_id = _uuid(row.get("id"))
         if record_id is None:
             collector.report.error(source.problem("invalid_uuid", "id", value=row.get("id", "")))
             continue
@@ -1598,7 +1617,7 @@ def collect_file(
             if progress and index % 200 == 0:
                 progress("reading", index, len(documents))
         return
-    files = read_csv_package(source, report)
+    files = _single_csv_file(source, file_name) or read_csv_package(source, report)
     names = hsds.csv_table_names()
     # HSDS name → (path in the package, content). Windows does not tell Services.csv
     # from services.csv, so neither does the import.
@@ -1627,6 +1646,14 @@ def collect_file(
         header, rows = _csv_rows(name, data, report)
         if header:
             collect_table_rows(name, table, rows, header, collector)
+
+
+def _single_csv_file(source: Path | bytes, file_name: str) -> dict[str, bytes]:
+    """One table of a package given alone (organizations.csv), as a package of it."""
+    if not file_name.lower().endswith(".csv") or (isinstance(source, Path) and source.is_dir()):
+        return {}
+    data = source.read_bytes() if isinstance(source, Path) else source
+    return {} if zipfile.is_zipfile(io.BytesIO(data)) else {file_name: data}
 
 
 def _collect_tabular(tables: dict[str, list[dict[str, Any]]], collector: Collector) -> None:

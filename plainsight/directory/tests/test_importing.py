@@ -1227,3 +1227,40 @@ def test_tables_of_hsds_before_3_are_refused_saying_what_hsds_3_calls_them():
         attribute.pop("label", None)
     report = run_json(hsds_3_0)
     assert report.ok and report.applied, [str(p) for p in report.errors]
+
+
+def test_a_link_that_contradicts_the_nested_record_is_refused_whichever_comes_first():
+    """A service nesting one organization and naming another in organization_id was
+    linked to whichever key came last in the file, the other dropped unseen."""
+    other = factories.OrganizationFactory.create()
+    for document in (
+        {**_minimal_service(), "organization_id": str(other.pk)},
+        {"organization_id": str(other.pk), **_minimal_service()},
+    ):
+        report = run_json(document)
+        assert [(p.field, p.code) for p in report.errors] == [
+            ("organization_id", "duplicate_conflict")
+        ]
+    assert not models.Service.objects.exists()
+
+
+def test_a_single_csv_file_and_ids_with_spaces_around_them_are_read():
+    """One table of a package, uploaded alone (organizations.csv), was "not a valid zip
+    archive"; an id a spreadsheet saved with a space after it was "not a valid
+    identifier", though no other id could be meant."""
+    organization = uuid.uuid4()
+    text = f"id,name,description\n{organization} ,Org,Helps\n"
+    report = importing.run_import([(text.encode(), "organizations.csv")], file_format="csv")
+    assert report.ok and report.created == {"organization": 1}, [str(p) for p in report.errors]
+    assert models.Organization.objects.get().pk == organization
+    report = importing.run_import([(b"not a zip", "upload.zip")], file_format="csv")
+    assert [p.code for p in report.errors] == ["bad_zip"]
+
+
+def test_a_closing_at_24_00_is_refused_saying_how_to_write_midnight():
+    """ "24:00" (how some systems write a closing at midnight) was "not a time in the
+    form HH:MM", which it is; the message now says what to write."""
+    schedule = {"id": str(uuid.uuid4()), "opens_at": "18:00", "closes_at": "24:00"}
+    report = run_json(_minimal_service(schedules=[schedule]))
+    assert [(p.field, p.code) for p in report.errors] == [("schedules[0].closes_at", "time_24")]
+    assert "23:59" in report.errors[0].message
