@@ -92,7 +92,8 @@ class BrowserHarness:
             for text, url in self.console_messages
             if not (
                 text.startswith("Failed to load resource: the server responded with a status of")
-                and url in self.navigations
+                # The page's address may end in a fragment ("#results"); its request not.
+                and url.split("#", 1)[0] in self.navigations
             )
         ]
 

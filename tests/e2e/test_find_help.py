@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from plainsight.directory import demo
 from plainsight.directory.models import Service
+from plainsight.directory.search import views
 from plainsight.directory.search.services import search_index_rebuild
 from plainsight.testing.browser import (
     BEFORE_PAGE,
@@ -51,6 +52,9 @@ TEXT: dict[str, dict[str, str]] = {
         "find_help": "Find help",
         "what": "What do you need?",
         "near": "Near (ZIP code or city)",
+        "distance": "Distance",
+        "next_page": "Next page",
+        "page_2": r"^Page 2( of \d+)?$",
         "search": "Search",
         "more_filters": "More filters",
         "free": "Free",
@@ -88,6 +92,9 @@ TEXT: dict[str, dict[str, str]] = {
         "find_help": "Buscar ayuda",
         "what": "¿Qué necesita?",
         "near": "Cerca de (código postal o ciudad)",
+        "distance": "Distancia",
+        "next_page": "Página siguiente",
+        "page_2": r"^Página 2( de \d+)?$",
         "search": "Buscar",
         "more_filters": "Más filtros",
         "free": "Gratis",
@@ -172,6 +179,13 @@ class Visit:
 
     def url(self, path: str = "") -> str:
         return self.browser.url(f"/{self.language}/find-help/{path}")
+
+    @property
+    def answer_url(self) -> str:
+        """The address a search with words leaves in the address bar: the form's own,
+        without the words. Without JavaScript the answer is a new page that opens at its
+        results ("#results"); with it, the script shows the plain address."""
+        return self.url() + ("" if self.javascript else "#results")
 
     def listing_url(self, key: str, *, print_view: bool = False) -> str:
         return self.url(f"service/{service_id(key)}/" + ("print/" if print_view else ""))
@@ -276,7 +290,7 @@ def test_search_finds_services_and_the_words_never_reach_an_address(visit: Visit
     names = visit.result_names()
     for key in (SHELTER, DESERT_SHELTER, TRANSITIONAL):
         assert text[key] in names, (key, names)
-    assert page.url == visit.url(), "a search with words stays at the plain address"
+    assert page.url == visit.answer_url, "a search with words stays at the plain address"
     screenshot(page, f"find-help-results-{visit.name}")
 
     # Coming back to the page does not bring the words back.
@@ -299,7 +313,7 @@ def test_search_finds_services_and_the_words_never_reach_an_address(visit: Visit
     visit.search(text["other_query"])
     assert text[JUSTICE_CENTER] in visit.result_names()
     assert text[SHELTER] not in visit.result_names()
-    assert page.url == visit.url()
+    assert page.url == visit.answer_url
     visit.assert_no_address_has(text["query"], text["other_query"])
 
 
@@ -323,7 +337,7 @@ def test_filters_narrow_the_results(visit: Visit) -> None:
     # The form shows the filters that were applied.
     expect(page.get_by_label(text["near"])).to_have_value("93301")
     expect(page.get_by_label(text["free"], exact=True)).to_be_checked()
-    assert page.url == visit.url()
+    assert page.url == visit.answer_url
 
     # A kind of help alone (no words): emergency shelters anywhere, nothing else.
     visit.search(kind=text["emergency_shelter"])
@@ -367,7 +381,7 @@ def test_a_search_by_filters_alone_has_an_address_to_share(visit: Visit) -> None
     # of the earlier search are not left in it) and the words nowhere.
     visit.search(text["query"], near="93301", kind=text["emergency_shelter"])
     assert visit.result_names() == names
-    assert page.url == visit.url(), page.url
+    assert page.url == visit.answer_url, page.url
     if visit.javascript:
         assert page.evaluate("history.state") is None
         assert page.evaluate("localStorage.length + sessionStorage.length") == 0
@@ -423,8 +437,64 @@ def test_a_place_that_cannot_be_found_says_so(visit: Visit) -> None:
     expect(page.locator("main")).to_contain_text(text["unknown_place"])
     expect(visit.results_heading).to_have_count(0)
     expect(visit.search_box).to_have_value(text["query"])  # kept, to correct the place
-    assert page.url == visit.url()
+    assert page.url == visit.answer_url
+    # The mistake is on the screen, not below the form; with JavaScript the field takes
+    # the focus, so a screen reader reads its error (focus on the page's heading said
+    # nothing of a mistake).
+    expect(page.locator("#id_near_error")).to_be_in_viewport()
+    if visit.javascript:
+        expect(near).to_be_focused()
     visit.assert_no_address_has(text["query"])
+
+
+def test_the_answer_opens_at_the_results_on_a_phone(
+    visit: Visit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a phone the form fills the first two or three screens. Without JavaScript the
+    answer (a new page) opened at its top, and it looked as if Search had done nothing:
+    it now opens at its results, as the page's script shows them; so do the next page of
+    results and a search by filters alone."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    page, text = visit.page, visit.text
+    visit.open(visit.url())
+    visit.search(text["query"])
+    expect(visit.results_heading).to_be_in_viewport()
+    expect(visit.result(SHELTER)).to_be_in_viewport()
+
+    page.get_by_role("button", name=text["next_page"]).click()
+    expect(page.locator(".pager span")).to_have_text(re.compile(text["page_2"]))
+    expect(visit.results_heading).to_be_in_viewport()
+    assert page.url == visit.answer_url
+
+    # Near a place the count may be an estimate ("More than 16 services found…").
+    heading = page.locator("#results-heading")
+    visit.submit(near="93301")
+    expect(heading).to_be_in_viewport()
+    page.get_by_role("link", name=text["next_page"]).click()
+    expect(page.locator(".pager span")).to_have_text(re.compile(text["page_2"]))
+    expect(heading).to_be_in_viewport()
+    visit.assert_no_address_has(text["query"])
+
+
+def test_the_distance_stays_as_it_was_after_a_search_by_filters(visit: Visit) -> None:
+    """A filter address leaves the default distance (25 miles) out, and the menu then
+    showed its first option, "5 miles": the visitor's next search quietly looked only 5
+    miles around (the Family Justice Center, 10 miles from Lamont, was not found)."""
+    page, text = visit.page, visit.text
+    visit.open(visit.url())
+    visit.search(near="Lamont")
+    distance = page.get_by_label(text["distance"])
+    expect(distance).to_have_value("25")
+    visit.search(text["other_query"], near="Lamont")
+    expect(distance).to_have_value("25")
+    assert text[JUSTICE_CENTER] in visit.result_names()
+
+    # The other language's page, reached with these filters, says the same.
+    visit.search(near="Lamont")
+    other = next(code for code in LANGUAGES if code != visit.language)
+    page.locator(f'nav.languages a[hreflang="{other}"]').click()
+    page.wait_for_url(re.compile(f"/{other}/find-help/\\?"))
+    expect(page.get_by_label(TEXT[other]["distance"])).to_have_value("25")
 
 
 # --- 3. A listing -----------------------------------------------------------------------
@@ -487,6 +557,18 @@ def test_a_listing_with_an_address_and_a_hotline(visit: Visit) -> None:
     expect(page.get_by_role("link", name=text["text"].format("233733"))).to_have_attribute(
         "href", "sms:233733"
     )
+
+
+def test_a_result_opens_its_listing_at_the_top(visit: Visit) -> None:
+    """A result linked to its place on the listing: the listing opened halfway down, at
+    an address, its name and its Call button above the screen."""
+    page, text = visit.page, visit.text
+    visit.open(visit.url())
+    visit.search(text["other_query"], near="93301")
+    visit.result_link(JUSTICE_CENTER).click()
+    page.wait_for_url(visit.listing_url(JUSTICE_CENTER))
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") == 0
 
 
 # --- 4. Print view ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -188,8 +189,19 @@ class FindHelpForm(forms.Form):
     )
     page = PageField(required=False, widget=forms.HiddenInput)
 
+    # Menus a filter address leaves out at their default (filter_query): a bound form
+    # without them must still show the default, or the browser shows the menu's first
+    # option ("5 miles") and the next search quietly uses it.
+    MENU_DEFAULTS = {"radius": "25", "sort": "relevance"}
+
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        missing = {k: v for k, v in self.MENU_DEFAULTS.items() if k not in self.data}
+        if self.is_bound and missing:
+            data = QueryDict(mutable=True)
+            data.update(self.data)  # every value of a key kept (a QueryDict's lists)
+            data.update(missing)
+            self.data = data
         categories, languages = facet_choices(language)
         category_field = self.fields["category"]
         language_field = self.fields["language"]

@@ -109,21 +109,33 @@ def _open_now(schedules: list[directory.Schedule], zone: str, moment: dt.datetim
     return hours.is_open(rules, moment)
 
 
-def _area_text(area: directory.ServiceArea) -> str:
-    """A service area in words: its own name, else one made from its code."""
-    if area.name:
-        return area.name
+def _area_from_code(area: directory.ServiceArea) -> str:
+    """A service area named from its code in the page's language, or "" if it cannot be."""
     code = area.area_code.strip()
     if area.area_type == directory.AreaType.COUNTY:
         county = places.county_name(code)
-        return _("%(county)s County") % {"county": county} if county else code
-    if area.area_type == directory.AreaType.POSTAL_CODE:
+        return _("%(county)s County") % {"county": county} if county else ""
+    if area.area_type == directory.AreaType.POSTAL_CODE and code:
         return _("ZIP code %(zip)s") % {"zip": code}
     if area.area_type == directory.AreaType.STATE:
-        return places.STATE_NAMES.get(code.upper(), code)
+        return places.STATE_NAMES.get(code.upper(), "")
     if area.area_type == directory.AreaType.COUNTRY and code.upper() == "US":
         return _("Anywhere in the United States")
-    return code
+    return ""
+
+
+def _area_text(area: directory.ServiceArea, language: str) -> str:
+    """A service area in words: its own name, else one made from its code.
+
+    The name is the data's, in English ("Kern County, California"): on a page in another
+    language a translation of it comes first, then the name made from the code ("Condado
+    de Kern"), and the English name only when neither exists."""
+    if language and language != "en":
+        named = in_language(area, "name", language)
+        if named != area.name:
+            return named
+        return _area_from_code(area) or area.name or area.area_code.strip()
+    return area.name or _area_from_code(area) or area.area_code.strip()
 
 
 def public_service(
@@ -292,7 +304,7 @@ def public_service(
         delivery=delivery,
         categories=categories,
         languages=languages,
-        areas=tuple(_area_text(a) for a in service.service_areas.all()),
+        areas=tuple(_area_text(a, language) for a in service.service_areas.all()),
         phones=_phones(list(service.phones.all()), language),
         hours=tuple(presentation.schedules_text([schedule_input(s) for s in service_schedules])),
         time_zone=presentation.zone_name(default_zone),

@@ -96,6 +96,16 @@ def _where(hit: SearchHit) -> str:
     return f"{where} · {distance}" if distance else where
 
 
+def _call_text(phone: presentation.PhoneLink) -> str:
+    """The card's Call words, with the extension as the listing's phone list gives it
+    ("Call (661) 555-0100 ext. 12"): the link dials the extension after a pause, but not
+    every phone does that by itself."""
+    call = _("Call %(number)s") % {"number": phone.number}
+    if phone.extension:
+        call += " " + _("ext. %(extension)s") % {"extension": phone.extension}
+    return call
+
+
 def _card(hit: SearchHit, language: str, service_url: str) -> Card:
     spanish = language == "es"
     phone = None
@@ -113,15 +123,16 @@ def _card(hit: SearchHit, language: str, service_url: str) -> Card:
     )
     call_href = phone.call_href if phone else ""
     return Card(
-        url=service_url.replace(_ANY_SERVICE, str(hit.service_id))
-        + (f"#location-{hit.location_id}" if hit.location_id and not hit.confidential else ""),
+        # The listing from its top (name, then Call): not at this place's address halfway
+        # down, with the name and the Call button above the screen.
+        url=service_url.replace(_ANY_SERVICE, str(hit.service_id)),
         name=name,
         organization="" if organization == name else organization,
         where=_where(hit),
         badges=_badges(hit),
         summary=(hit.summary_es if spanish and hit.summary_es else hit.summary),
         call_href=call_href,
-        call=_("Call %(number)s") % {"number": phone.number} if phone and call_href else "",
+        call=_call_text(phone) if phone and call_href else "",
         outcome=phone.outcome if phone and call_href else "",
         makes_report=bool(phone and phone.makes_report),
         verified=presentation.verified_text(hit.assured_date),
@@ -156,7 +167,8 @@ def _render(
             base = reverse("find_help:search")
 
             def link(page: int) -> str:
-                return base + "?" + urlencode(form.filter_query(page=page))
+                # At the results, as the form's own answer opens (find_help.html).
+                return base + "?" + urlencode(form.filter_query(page=page)) + "#results"
 
             context["page_links"] = {
                 "previous": link(results.request.page - 1) if results.has_previous else "",

@@ -36,6 +36,13 @@
       shown.replaceChildren.apply(shown, Array.prototype.map.call(languages.childNodes,
         function (node) { return document.importNode(node, true); }));
     }
+    // A field to correct takes the focus itself: its error is read with it (its
+    // aria-describedby), where focus on the page's heading said nothing of a mistake.
+    var mistake = !main.querySelector("[role=alert]") && main.querySelector("[aria-invalid=true]");
+    if (mistake) {
+      mistake.focus();
+      return true;
+    }
     var heading = document.getElementById("results-heading") ||
       main.querySelector("[role=alert]") || main.querySelector("h1");
     if (heading) {
@@ -54,7 +61,9 @@
       data.append(event.submitter.name, event.submitter.value);
     }
     form.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    var address = new URL(form.action, window.location.href);
+    address.hash = "";  // "#results" is for the page without this script
+    fetch(address.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",

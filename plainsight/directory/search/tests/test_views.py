@@ -128,8 +128,11 @@ def test_every_filter_travels_in_the_shareable_address_and_the_words_never(clien
 
     with_words = client.post(FIND_HELP, {"q": "sheltr", **filters})
     assert with_words.status_code == 200 and "Location" not in with_words.headers
-    # The script shows the form's address after a search with words: the plain one.
-    assert re.search(rf'<form method="post" action="{FIND_HELP}"', with_words.content.decode())
+    # The script shows the form's address after a search with words: the plain one (it
+    # leaves out the "#results" that opens the answer at its results without JavaScript).
+    assert re.search(
+        rf'<form method="post" action="{FIND_HELP}#results"', with_words.content.decode()
+    )
 
 
 def _spanish_link(response: Any) -> str:
@@ -246,7 +249,7 @@ def test_what_was_typed_is_kept_nowhere(client, kern, monkeypatch):
 def test_filter_pages_are_links(client, kern, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 5)
     html = client.get(FIND_HELP + "?near=93301&radius=any").content.decode()
-    assert 'href="/en/find-help/?near=93301&amp;radius=any&amp;page=2"' in html
+    assert 'href="/en/find-help/?near=93301&amp;radius=any&amp;page=2#results"' in html
 
 
 def test_words_that_mean_a_filter_tick_it(client, kern):
@@ -660,3 +663,109 @@ def test_the_search_form_in_spanish(client, kern):
     assert '<ul class="errorlist" id="id_age_error">' in html
     assert '<option value="50" selected>50 millas</option>' in html
     assert '<label for="id_free">Gratis</label>' in html
+
+
+# --- What a newcomer met on a phone (a walk-through at 360 and 320 px wide) ----------
+
+
+@pytest.mark.parametrize("address", ["?near=93301", "?open_now=on", "?near=93301&free=on"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_filter_address_shows_the_default_distance_and_order(client, kern, address, language):
+    """A filter address (a shared link, a search by filters alone, the other language's
+    link) leaves the default distance and order out. The menus must still show them: a
+    menu with nothing selected shows its first option, "5 miles", and the visitor's next
+    search then quietly looked only 5 miles around."""
+    html = client.get(f"/{language}/find-help/{address}").content.decode()
+    assert re.search(r'<option value="25" selected>25 (miles|millas)</option>', html)
+    assert re.search(r'<option value="relevance" selected>', html)
+    chosen = client.get(f"/{language}/find-help/{address}&radius=50&sort=distance").content
+    assert re.search(r'<option value="50" selected>', chosen.decode())
+    assert re.search(r'<option value="distance" selected>', chosen.decode())
+
+
+def test_the_answer_opens_at_the_results(client, kern, monkeypatch):
+    """Without JavaScript the answer is a new page, and it opened at its top: on a phone
+    the results were two or three screens below the form, and it looked as if Search had
+    done nothing. The form, the pager and the page links now lead to the results."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    form_page = client.get(FIND_HELP).content.decode()
+    assert f'<form method="post" action="{FIND_HELP}#results"' in form_page
+    answer = client.post(FIND_HELP, {"q": "abogado"}).content.decode()
+    assert '<div id="results" data-find-help-results>' in answer
+    assert f'<form method="post" action="{FIND_HELP}#results" class="pager"' in answer
+    by_filters = client.get(FIND_HELP + "?near=93301&radius=any").content.decode()
+    assert 'href="/en/find-help/?near=93301&amp;radius=any&amp;page=2#results"' in by_filters
+    # A search sent back to be corrected opens at its top, where its first fields are.
+    mistake = client.post(FIND_HELP, {"q": "food", "near": "Atlantis"}).content.decode()
+    assert 'id="results"' not in mistake
+
+
+def test_a_result_opens_its_listing_at_the_top(client, kern):
+    """A result linked to its place on the listing (#location-…): the listing opened
+    halfway down, at an address, with its name and its Call button above the screen."""
+    html = client.post(FIND_HELP, {"q": "legal", "near": "93301"}).content.decode()
+    hrefs = re.findall(r'<h3><a href="([^"]+)">', html)
+    assert len(hrefs) > 3
+    assert [href for href in hrefs if "#" in href] == []
+
+
+def test_the_areas_a_listing_serves_read_in_spanish(client, kern):
+    """An area's name is the data's, in English ("Kern County, California"); a Spanish
+    page names the area from its code instead, unless the name has a translation."""
+    from plainsight.directory import models as m
+
+    m.ServiceArea.objects.filter(service_id=uid("service", "crisis_line")).update(
+        name="Kern County, California"
+    )
+    m.ServiceArea.objects.filter(service_id=uid("service", "nhth")).update(name="United States")
+    english = client.get(service_url("crisis_line")).content.decode()
+    assert "Serves: Kern County, California" in english  # the data's own words
+    spanish = client.get(service_url("crisis_line", "es")).content.decode()
+    assert "Atiende: Condado de Kern<" in spanish
+    assert "Kern County" not in spanish
+    hotline = client.get(service_url("nhth", "es")).content.decode()
+    assert "Atiende: En cualquier parte de Estados Unidos<" in hotline
+    assert "United States" not in hotline
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("en", ("Call 1-888-373-7888", "Text 233733", "Call 911", "Get help now")),
+        ("es", ("Llame al 1-888-373-7888", "Envíe un texto al 233733", "Llame al 911")),
+    ],
+)
+def test_nothing_found_still_offers_help_now(client, kern, language, texts):
+    """No result: the hotline by call and by text (someone who cannot talk aloud), 911,
+    and the way to the "Get help now" page."""
+    html = client.post(f"/{language}/find-help/", {"q": "zorblaxquint"}).content.decode()
+    results = html[html.index("data-find-help-results") :]
+    assert 'class="result"' not in results
+    for href in ("tel:+18883737888", "sms:233733", "tel:911", f"/{language}/"):
+        assert f'href="{href}"' in results, href
+    for text in texts:
+        assert text in results, text
+
+
+def test_a_card_shows_the_extension_it_dials(client, kern):
+    """The card's Call link dials the extension after a pause; the words show it too, for
+    a phone that does not dial it by itself."""
+    from plainsight.directory import models as m
+    from plainsight.directory.search.services import search_index_services
+
+    service_id = uid("service", "crisis_line")
+    m.Phone.objects.filter(service_id=service_id).update(extension=205)
+    search_index_services(service_ids=[service_id])
+    for language, call in (("en", "Call"), ("es", "Llame al")):
+        html = client.post(f"/{language}/find-help/", {"q": "crisis line"}).content.decode()
+        card = _card_html(html, service_url("crisis_line", language))
+        assert f'href="tel:+16613271091,205">{call} (661) 327-1091 ext. 205</a>' in card
+
+
+def test_the_print_view_never_prints_open_now(client, kern):
+    """On paper "Open now" is read days later: the printed listing gives the hours only."""
+    assert "Open now" in client.get(service_url("crisis_line")).content.decode()
+    for language in ("en", "es"):
+        printed = client.get(service_url("crisis_line", language) + "print/").content.decode()
+        for status in ("Open now", "Closed now", "Abierto ahora", "Cerrado ahora"):
+            assert status not in printed, (language, status)
