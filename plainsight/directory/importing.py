@@ -74,6 +74,7 @@ _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 _BYDAY = re.compile(r"^[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)$", re.IGNORECASE)
 _SPREADSHEET_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?$")
 _LINE_END = re.compile(r"[\r\n]")  # "\r" alone ends lines in Excel's "CSV (Macintosh)"
+_ESCAPED_UNSTORABLE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")  # NUL, surrogates
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -619,12 +620,14 @@ def read_json(
     # several (an organization with only its required fields) is of the others' type.
     types = set(detected) - {None}
     common = types.pop() if len(types) == 1 else None
+    # Only an escape can spell such a character in JSON: most files need no search.
+    unstorable = _ESCAPED_UNSTORABLE.search(text) is not None
     result: list[tuple[str, dict[str, Any], int]] = []
     for index, (document, table) in enumerate(zip(documents, detected, strict=True), start=1):
         if not isinstance(document, dict):
             report.error(Problem("not_an_object", file=file_name, row=index))
             continue
-        broken = _broken_text_path(document)
+        broken = _broken_text_path(document) if unstorable else None
         if broken is not None:
             report.error(Problem("broken_text", file=file_name, row=index, field=broken))
             continue
@@ -912,15 +915,23 @@ def _flatten_nested(
     source: Source,
     collector: Collector,
 ) -> None:
+    # A record given by its id alone, or a list that is none, is no nested record: the
+    # schema has said so; the search for the document's other problems passes it by.
     if nested.many:
+        if not isinstance(raw, list):
+            return
         collector.stated[(nested.table, nested.column)].add(record.id)
         for index, child in enumerate(raw):
+            if not isinstance(child, dict):
+                continue
             child_source = Source(
                 source.file, source.row, _join(source.path, f"{nested.key}[{index}]")
             )
             _flatten(
                 nested.table, child, child_source, collector, (spec.name, record.id, nested.column)
             )
+        return
+    if not isinstance(raw, dict):
         return
     if spec.name == "service_capacity" and nested.key == "unit" and hsds.is_unknown_unit(raw):
         # How exports write a unit they do not hold (hsds.unknown_unit): a link to the

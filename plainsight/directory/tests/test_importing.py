@@ -1264,3 +1264,26 @@ def test_a_closing_at_24_00_is_refused_saying_how_to_write_midnight():
     report = run_json(_minimal_service(schedules=[schedule]))
     assert [(p.field, p.code) for p in report.errors] == [("schedules[0].closes_at", "time_24")]
     assert "23:59" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"phones": [str(uuid.uuid4())]}, "phones[0]"),
+        ({"phones": str(uuid.uuid4())}, "phones"),
+        ({"organization": str(ORGANIZATION_ID)}, "organization"),
+        ({"schedules": {"id": str(uuid.uuid4())}}, "schedules"),
+        ({"phones": [{"id": str(uuid.uuid4()), "number": "211", "languages": "en"}]}, None),
+        ({"phones": [[1, 2]]}, "phones[0]"),
+    ],
+)
+def test_records_given_by_id_where_hsds_nests_the_record_are_refused_not_a_crash(extra, field):
+    """Some feeds list a service's phones, or give its organization, by id alone. HSDS
+    nests the records themselves: the schema said so, and then the import stopped with
+    an AttributeError looking for more problems in the same document."""
+    report = run_json(_minimal_service(**extra))
+    assert not report.ok
+    assert {p.code for p in report.errors} == {"wrong_type"}
+    if field is not None:
+        assert [p.field for p in report.errors] == [field]
+    assert all(count == 0 for count in table_counts().values())
