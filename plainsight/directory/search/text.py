@@ -25,7 +25,6 @@ MAX_WORD_LENGTH = 40
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-
 def _stem(language: str, word: str) -> str:
     # A new stemmer for every word (0.5 µs): a stemmer keeps the last word it was given,
     # so a shared one would hold a visitor's word until the next search, and one
