@@ -800,8 +800,9 @@ def _search(request: SearchRequest, state: _IndexState) -> tuple[SearchResults, 
         # An index from before an upgrade: do not trust its counts to stop early.
         logger.warning("The search index needs `manage.py search_index --rebuild`.")
         resolved.best = [max(group.values()) * FIELD_WEIGHTS["name"] for group in resolved.groups]
-    if typed_words and not resolved.groups:
-        # Every word was unknown: say so rather than list everything.
+    if typed_words and not resolved.groups and not implied:
+        # Every word was unknown: say so rather than list everything. (Words that name
+        # a filter, "gratis", leave that filter: what the visitor asked for.)
         results = SearchResults(
             request=request, hits=[], total=0, analyzed=resolved.analyzed, implied_filters=changes
         )

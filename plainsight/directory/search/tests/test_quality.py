@@ -141,6 +141,18 @@ def test_unknown_words_find_nothing_rather_than_everything(kern):
     assert results.analyzed.ignored == ["xyzzyq"]
 
 
+def test_unknown_words_next_to_a_filter_word_leave_the_filter(kern):
+    """Comida gratis where no listing says comida: the unknown word is set aside, as
+    always, and what is left is the filter the visitor asked for (it found nothing,
+    while the page said it had left comida out and applied Free)."""
+    results = _near("xyzzyq gratis")
+    assert results.analyzed.ignored == ["xyzzyq"]
+    assert results.implied_filters == {"free"}
+    free = search(SearchRequest(place=find_place("93301"), radius_miles=25, free=True))
+    assert results.total == free.total > 0
+    assert all(hit.has(Flag.FREE) for hit in results.hits)
+
+
 def test_words_that_only_ask_for_help_list_everything_nearby(kern):
     assert _near("I need help").total == _near("").total > 20
 
