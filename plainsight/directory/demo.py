@@ -243,6 +243,7 @@ def _service(
     areas: list[dict[str, Any]] = (),  # type: ignore[assignment]
     schedules: list[dict[str, Any]] = (),  # type: ignore[assignment]
     locations: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    spanish: dict[str, str] | None = None,  # more Spanish texts: {"application_process": …}
     **profile: Any,
 ) -> dict[str, Any]:
     service_id = uid(f"service:{key}")
@@ -254,7 +255,12 @@ def _service(
         "alert": DEMO_ALERT,
         "demo_data": True,
         "translations": {
-            "es": {"name": name_es, "description": description_es, "alert": DEMO_ALERT_ES}
+            "es": {
+                "name": name_es,
+                "description": description_es,
+                "alert": DEMO_ALERT_ES,
+                **(spanish or {}),
+            }
         },
         "phones": list(phones),
         "languages": list(languages),
@@ -615,6 +621,11 @@ def documents() -> list[dict[str, Any]]:
                     application_process=(
                         "Call 1-888-373-7888 and ask for a referral in Kern County."
                     ),
+                    spanish={
+                        "application_process": (
+                            "Llame al 1-888-373-7888 y pida una referencia en el condado de Kern."
+                        )
+                    },
                     police_report_required=False,
                 ),
             ],

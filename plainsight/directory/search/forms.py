@@ -132,7 +132,7 @@ class FindHelpForm(forms.Form):
         label=gettext_lazy("What do you need?"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("For example: shelter, lawyer, food, abogado, comida."),
+        help_text=gettext_lazy("For example: shelter, lawyer, immigration, abogado, refugio."),
         widget=forms.TextInput(
             attrs={
                 "type": "search",

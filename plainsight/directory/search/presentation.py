@@ -133,10 +133,21 @@ def phone_link(
 # --- Dates and distances ------------------------------------------------------------
 
 
+# ISO 639 codes for what is not one language, which Django does not name: a hotline
+# with interpreters for hundreds of languages gives "mul".
+OTHER_LANGUAGE_NAMES = {
+    "mul": gettext_lazy("Many languages"),
+    "sgn": gettext_lazy("Sign language"),
+    "ase": gettext_lazy("American Sign Language"),
+}
+
+
 def language_name(code: str, fallback: str = "") -> str:
     """A language's name in the page's language ("Español" on a Spanish page), the same in
     the search form's menu and on a listing; the name the data gives (or the code) for a
-    language Django does not know."""
+    language neither Django nor ``OTHER_LANGUAGE_NAMES`` knows."""
+    if code in OTHER_LANGUAGE_NAMES:
+        return str(OTHER_LANGUAGE_NAMES[code])
     try:
         info = get_language_info(code)
     except KeyError:

@@ -31,6 +31,25 @@ def test_every_demo_record_says_verify_before_use():
         assert service.translations["es"]["name"]
 
 
+def test_every_demo_service_text_a_listing_shows_is_in_spanish_too():
+    """Every text of a service that a listing page shows reads in Spanish on the Spanish
+    page (the referral instructions were English there)."""
+    demo.load(io.StringIO())
+    shown = (
+        "name",
+        "description",
+        "alert",
+        "application_process",
+        "fees_description",
+        "eligibility_description",
+    )
+    for service in models.Service.objects.all():
+        spanish = service.translations["es"]
+        for field in shown:
+            if getattr(service, field):
+                assert spanish.get(field), (service.name, field)
+
+
 def test_every_shelter_says_in_spanish_how_to_get_there():
     demo.load(io.StringIO())
     confidential = models.Location.objects.filter(confidential=True)
