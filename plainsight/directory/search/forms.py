@@ -167,6 +167,11 @@ class FindHelpForm(forms.Form):
         min_value=0,
         max_value=120,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        # One message for every way an age can be wrong (1.5, -1, 200, "ten").
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value", "step_size"),
+            gettext_lazy("Enter an age from 0 to 120, in whole years."),
+        ),
     )
     open_now = forms.BooleanField(label=gettext_lazy("Open now"), required=False)
     free = forms.BooleanField(label=gettext_lazy("Free"), required=False)

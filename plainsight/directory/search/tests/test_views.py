@@ -769,3 +769,32 @@ def test_the_print_view_never_prints_open_now(client, kern):
         printed = client.get(service_url("crisis_line", language) + "print/").content.decode()
         for status in ("Open now", "Closed now", "Abierto ahora", "Cerrado ahora"):
             assert status not in printed, (language, status)
+
+
+@pytest.mark.parametrize("age", ["-1", "200", "1.5", "ten"])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Enter an age from 0 to 120, in whole years."),
+        ("es", "Escriba una edad de 0 a 120, en años cumplidos."),
+    ],
+)
+def test_a_wrong_age_says_what_an_age_may_be(client, kern, age, language, message):
+    html = client.post(f"/{language}/find-help/", {"q": "shelter", "age": age}).content.decode()
+    assert f'<ul class="errorlist" id="id_age_error"><li>{message}</li></ul>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "To sort by distance, enter a ZIP code or city."),
+        ("es", "Para ordenar por distancia, escriba un código postal o una ciudad."),
+    ],
+)
+def test_nearest_first_without_a_place_says_what_it_needs(client, kern, language, note):
+    sorted_nowhere = client.post(f"/{language}/find-help/", {"q": "shelter", "sort": "distance"})
+    assert note in sorted_nowhere.content.decode()
+    near = client.post(
+        f"/{language}/find-help/", {"q": "shelter", "sort": "distance", "near": "93301"}
+    )
+    assert note not in near.content.decode()
