@@ -788,12 +788,50 @@ def _schema_problems(table: str, document: dict[str, Any], source: Source) -> li
             problems.append(source.problem("invalid_email", path, value=error.instance))
         else:
             problems.append(source.problem("schema", path, detail=error.message))
+    problems.extend(_unreached_problems(table, document, source))
     # A schema that reaches a record two ways (HSDS's attribute → taxonomy_term does)
     # reports its problems twice; each is said once.
     unique: dict[tuple[str, str, str], Problem] = {}
     for problem in problems:
         unique.setdefault((problem.code, problem.field, repr(problem.params)), problem)
     return list(unique.values())
+
+
+def _unreached_problems(table: str, document: dict[str, Any], source: Source) -> list[Problem]:
+    """Problems of the records HSDS documents nest where their schema has no key (a
+    service-at-location's service, an organization's services): each is checked
+    against its own schema, as it would be on its own."""
+    problems: list[Problem] = []
+    for key, (child_table, _column) in hsds.EXTRA_OBJECTS.get(table, {}).items():
+        child = document.get(key)
+        if child is None:
+            continue
+        if not isinstance(child, dict):
+            expected = profile.describe_type("object")
+            problems.append(source.problem("wrong_type", key, expected=expected))
+            continue
+        where = Source(source.file, source.row, _join(source.path, key))
+        problems.extend(_schema_problems(child_table, child, where))
+    for key, (child_table, _column) in hsds.EXTRA_ARRAYS.get(table, {}).items():
+        children = document.get(key)
+        if children is None:
+            continue
+        if not isinstance(children, list):
+            expected = profile.describe_type("array")
+            problems.append(source.problem("wrong_type", key, expected=expected))
+            continue
+        for index, child in enumerate(children):
+            place = f"{_join(source.path, key)}[{index}]"
+            if not isinstance(child, dict):
+                expected = profile.describe_type("object")
+                problems.append(
+                    Source(source.file, source.row, place).problem("wrong_type", expected=expected)
+                )
+                continue
+            problems.extend(
+                _schema_problems(child_table, child, Source(source.file, source.row, place))
+            )
+    return problems
 
 
 def _join(path: str, name: str) -> str:
@@ -869,7 +907,7 @@ def _flatten(
             record.values[column.attname] = value
             if column.references or column.name in {"link_id", "resource_id"}:
                 record.stated_fks.add(column.attname)
-            if table == "schedule" and key in {"opens_at", "closes_at"}:
+            if table == "schedule" and key in {"opens_at", "closes_at"} and value is not None:
                 offset = parse_time(raw)[1]
                 if offset is not None and "timezone" not in document:
                     record.values["timezone"] = offset

@@ -1287,3 +1287,38 @@ def test_records_given_by_id_where_hsds_nests_the_record_are_refused_not_a_crash
     if field is not None:
         assert [p.field for p in report.errors] == [field]
     assert all(count == 0 for count in table_counts().values())
+
+
+def test_a_schedule_with_empty_times_is_read_as_one_without_times():
+    """ "opens_at": "" (as many feeds write a missing value) stopped the run with an
+    uncaught BadValue; it is a schedule without times, as an empty CSV cell is."""
+    schedule = {"id": str(uuid.uuid4()), "opens_at": "", "closes_at": "", "description": "Call"}
+    report = run_json(_minimal_service(schedules=[schedule]))
+    assert report.ok, [str(p) for p in report.errors]
+    assert models.Schedule.objects.get().opens_at is None
+
+
+def test_services_nested_where_hsds_schemas_do_not_reach_are_checked_like_any_service():
+    """HSDS's examples nest a service in a service-at-location (and services in an
+    organization), though neither schema has the key: such services were checked
+    against no schema. One without a name or status stopped the run at the database
+    (CHECK constraint failed, naming no row), or was listed with no name."""
+    document = example("service_at_location_full.json")
+    del document["service"]["name"], document["service"]["status"]
+    report = run_json(document)
+    assert [(p.field, p.code) for p in report.errors] == [
+        ("service.name", "required"),
+        ("service.status", "required"),
+    ]
+    document = example("organization_full.json")
+    document["services"][0]["status"] = "open"
+    del document["services"][0]["name"]
+    report = run_json(document)
+    assert [(p.field, p.code) for p in report.errors] == [
+        ("services[0].name", "required"),
+        ("services[0].status", "not_in_choices"),
+    ]
+    document["services"] = str(SERVICE_ID)
+    report = run_json(document)
+    assert [(p.field, p.code) for p in report.errors] == [("services", "wrong_type")]
+    assert all(count == 0 for count in table_counts().values())
