@@ -563,13 +563,17 @@ class ProblemReportForm(forms.Form):
 # --- Import and export of the whole directory (coordinators) ---------------------------
 
 # A file's format, when the person leaves "detect" chosen.
-IMPORT_EXTENSIONS = {".json": directory.ImportFormat.JSON, ".zip": directory.ImportFormat.CSV}
+IMPORT_EXTENSIONS = {
+    ".json": directory.ImportFormat.JSON,
+    ".zip": directory.ImportFormat.CSV,
+    ".csv": directory.ImportFormat.CSV,  # one table given alone (organizations.csv)
+}
 
 
 class ImportUploadForm(forms.Form):
     """One HSDS file to import (or only to check, with ``dry_run``).
 
-    The format comes from the file name (.json or .zip) unless the person chooses it;
+    The format comes from the file name (.json, .zip or .csv) unless the person chooses it;
     a chosen format is taken as said, whatever the name (some systems save JSON as
     .txt), and the import then reports what it cannot read.
     """
@@ -577,8 +581,8 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
-            "An HSDS JSON file (.json) or a .zip file of HSDS CSV files, such as "
-            "services.csv and organizations.csv."
+            "An HSDS JSON file (.json), a .zip file of HSDS CSV files such as "
+            "services.csv and organizations.csv, or one of those CSV files alone."
         ),
         error_messages={
             "required": gettext_lazy("Choose a file to import."),
@@ -591,7 +595,7 @@ class ImportUploadForm(forms.Form):
         label=gettext_lazy("Format"),
         required=False,
         choices=[
-            ("", gettext_lazy("Detect from the file name (.json or .zip)")),
+            ("", gettext_lazy("Detect from the file name (.json, .zip or .csv)")),
             *directory.ImportFormat.choices,
         ],
     )
@@ -630,8 +634,9 @@ class ImportUploadForm(forms.Form):
             self.add_error(
                 "file",
                 _(
-                    "This is not a .json or .zip file. Choose an HSDS JSON file or a .zip "
-                    "file of HSDS CSV files, or choose the file's format below."
+                    "This is not a .json, .zip or .csv file. Choose an HSDS JSON file, a .zip "
+                    "file of HSDS CSV files or one HSDS CSV file, or choose the file's format "
+                    "below."
                 ),
             )
             return cleaned

@@ -223,6 +223,21 @@ def test_a_csv_package_with_broken_rows_lists_every_error_and_writes_nothing(
     assert not AuditEvent.objects.filter(action="directory.import").exists()
 
 
+def test_one_csv_table_uploaded_alone_is_imported(world, immediate_tasks):
+    """organizations.csv, not zipped: the format comes from its name as for .json and
+    .zip (it was refused as 'not a .json or .zip file' unless chosen by hand)."""
+    organization = uuid.uuid4()
+    table = f"id,name,description\n{organization},Valley Outreach,Helps\n".encode()
+    client = staff(world.coordinator)
+    with immediate_tasks(execute=True):
+        response = client.post(url("import_create"), upload("organizations.csv", table))
+    job = _job_of(response)
+    job.refresh_from_db()
+    assert job.format == models.ImportFormat.CSV
+    assert job.status == models.ImportStatus.SUCCEEDED, job.errors
+    assert models.Organization.objects.filter(pk=organization, name="Valley Outreach").exists()
+
+
 def test_the_spec_csv_example_imports_and_its_page_lists_every_warning(world, immediate_tasks):
     """Links to records that exist nowhere are warnings, each named on the job's page."""
     folder = hsds.EXAMPLES_DIR / "csv"
@@ -361,7 +376,7 @@ def test_problems_are_shown_in_the_readers_language(world):
     ("data", "field", "message"),
     [
         ({}, "file", "Choose a file to import."),
-        (upload("services.txt", EXAMPLE), "file", "This is not a .json or .zip file."),
+        (upload("services.txt", EXAMPLE), "file", "This is not a .json, .zip or .csv file."),
         (upload("services.json", b""), "file", "The file is empty."),
         (
             upload("package.zip", b"PK", record_type="service"),
@@ -431,11 +446,11 @@ def spanish_with_pending(settings, tmp_path):
 def test_the_wrong_file_type_error_is_in_spanish(world, spanish_with_pending):
     client = staff(world.coordinator)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "es"
-    response = client.post(url("import_create"), upload("servicios.csv", b"id,name\n1,x\n"))
+    response = client.post(url("import_create"), upload("servicios.txt", b"id,name\n1,x\n"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Este archivo no es .json ni .zip." in html
-    assert "This is not a .json or .zip file." not in html
+    assert "Este archivo no es .json, .zip ni .csv." in html
+    assert "This is not a .json, .zip or .csv file." not in html
     assert not models.ImportJob.objects.exists()
 
 
