@@ -174,4 +174,4 @@ def test_a_search_leaves_no_statement_naming_its_words_or_place(kern) -> None:
     del response
 
     # A token as the score looks for it, and the place's latitude as SQL would write it.
-    assert _strings_holding("' legal '", f"{place.latitude!r}") == []
+    assert _strings_holding("' legal '", f"latitude - {place.latitude!r}") == []
