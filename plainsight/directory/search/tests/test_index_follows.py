@@ -124,6 +124,7 @@ def test_a_refresh_that_finds_nothing_changed_keeps_the_index_version():
     assert services.search_index_refresh() == 0
     after = SearchIndexState.objects.get(id=1)
     assert after.version == before.version
+    assert before.refreshed_at is not None and after.refreshed_at is not None
     assert after.refreshed_at > before.refreshed_at
     shelter.name = "Kern Safe House"
     shelter.save()
