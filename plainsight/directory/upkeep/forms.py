@@ -27,6 +27,7 @@ from plainsight.directory.upkeep.services import (
     AddressData,
     PhoneData,
     ScheduleData,
+    day_codes,
     schedule_is_weekly,
 )
 from plainsight.partners.models import Organization as Partner
@@ -338,10 +339,6 @@ def phone_initial(service: directory.Service) -> list[dict[str, Any]]:
     ]
 
 
-def _day_codes(byday: str) -> list[str]:
-    return [day for day in byday.upper().replace(" ", "").split(",") if day]
-
-
 def _shown_as_it_is(schedule: directory.Schedule) -> bool:
     """Whether ScheduleForm shows this hours row whole, so that the row it sends back
     unchanged is the same row: weekly (``schedule_is_weekly``), days given with both
@@ -351,7 +348,7 @@ def _shown_as_it_is(schedule: directory.Schedule) -> bool:
     times = [t for t in (schedule.opens_at, schedule.closes_at) if t is not None]
     return (
         schedule_is_weekly(schedule)
-        and len(times) == (2 if _day_codes(schedule.byday) else 0)
+        and len(times) == (2 if day_codes(schedule.byday) else 0)
         and all(t.second == 0 and t.microsecond == 0 for t in times)
         and schedule.iana_timezone in {code for code, _label in TIME_ZONES}
         and len(note) <= SCHEDULE_NOTE_MAX_LENGTH
@@ -381,7 +378,7 @@ def schedule_initial(service: directory.Service) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": s.pk,
-                "days": _day_codes(s.byday),
+                "days": day_codes(s.byday),
                 "opens_at": s.opens_at,
                 "closes_at": s.closes_at,
                 "valid_from": s.valid_from,

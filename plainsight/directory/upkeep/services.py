@@ -106,12 +106,17 @@ class ScheduleData:
     delete: bool = False
 
 
+def day_codes(byday: str) -> list[str]:
+    """The codes of an hours row's ``byday`` ("mo, TU" → ["MO", "TU"]; "1MO" stays)."""
+    return [day for day in byday.upper().replace(" ", "").split(",") if day]
+
+
 def schedule_is_weekly(schedule: directory.Schedule) -> bool:
     """Whether an hours row says no more than what ``ScheduleData`` writes: days of the
     week, times, dates, a note and a time zone. A listing edit changes only such rows;
     others (a first Monday, days of the month, every other week…) it may only remove,
     since days written onto them would change what they mean."""
-    days = [day for day in schedule.byday.upper().replace(" ", "").split(",") if day]
+    days = day_codes(schedule.byday)
     return (
         schedule.freq in ("", directory.Frequency.WEEKLY)
         and schedule.interval in (None, 1)
