@@ -804,14 +804,9 @@ def _unreached_problems(table: str, document: dict[str, Any], source: Source) ->
     problems: list[Problem] = []
     for key, (child_table, _column) in hsds.EXTRA_OBJECTS.get(table, {}).items():
         child = document.get(key)
-        if child is None:
-            continue
-        if not isinstance(child, dict):
-            expected = profile.describe_type("object")
-            problems.append(source.problem("wrong_type", key, expected=expected))
-            continue
-        where = Source(source.file, source.row, _join(source.path, key))
-        problems.extend(_schema_problems(child_table, child, where))
+        if child is not None:
+            where = Source(source.file, source.row, _join(source.path, key))
+            problems.extend(_nested_record_problems(child_table, child, where))
     for key, (child_table, _column) in hsds.EXTRA_ARRAYS.get(table, {}).items():
         children = document.get(key)
         if children is None:
@@ -821,17 +816,15 @@ def _unreached_problems(table: str, document: dict[str, Any], source: Source) ->
             problems.append(source.problem("wrong_type", key, expected=expected))
             continue
         for index, child in enumerate(children):
-            place = f"{_join(source.path, key)}[{index}]"
-            if not isinstance(child, dict):
-                expected = profile.describe_type("object")
-                problems.append(
-                    Source(source.file, source.row, place).problem("wrong_type", expected=expected)
-                )
-                continue
-            problems.extend(
-                _schema_problems(child_table, child, Source(source.file, source.row, place))
-            )
+            where = Source(source.file, source.row, f"{_join(source.path, key)}[{index}]")
+            problems.extend(_nested_record_problems(child_table, child, where))
     return problems
+
+
+def _nested_record_problems(table: str, child: Any, where: Source) -> list[Problem]:
+    if not isinstance(child, dict):
+        return [where.problem("wrong_type", expected=profile.describe_type("object"))]
+    return _schema_problems(table, child, where)
 
 
 def _join(path: str, name: str) -> str:
